@@ -1,0 +1,181 @@
+#include "run_command.hpp"
+
+#include "exit_codes.hpp"
+
+#include <dc/launcher/bootstrap.hpp>
+
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/search_path.hpp>
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace dc::cli {
+namespace bp = boost::process;
+namespace env = launcher::env;
+namespace {
+
+volatile std::sig_atomic_t master_pid = 0;
+
+void forward_signal(int sig) {
+    if (master_pid > 0) ::kill(master_pid, sig);
+}
+
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+int worker_count(const std::string& text) {
+    if (text == "auto") return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    std::size_t used = 0;
+    int n = -1;
+    try {
+        n = std::stoi(text, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != text.size() || n < 0) {
+        throw usage_error("-p " + text + ": expected a number of workers (>= 0) or 'auto'");
+    }
+    return n;
+}
+
+bp::environment master_environment(const run_options& o) {
+    bp::environment e = boost::this_process::environment();
+    e[env::procs] = std::to_string(worker_count(o.procs));
+    if (!o.exename.empty()) e[env::exename] = o.exename;
+    if (!o.exeflags.empty()) e[env::exeflags] = env::join_list(split_words(o.exeflags));
+    if (!o.dir.empty()) e[env::dir] = std::filesystem::absolute(o.dir).string();
+    for (const auto& kv : o.env) {
+        if (kv.find('=') == std::string::npos || kv.front() == '=') {
+            throw usage_error("--env " + kv + ": expected KEY=VALUE");
+        }
+    }
+    if (!o.env.empty()) e[env::extra_env] = env::join_list(o.env);
+    if (!(o.timeout > 0)) throw usage_error("--timeout must be a positive number of seconds");
+    e[env::timeout] = std::to_string(o.timeout);
+    if (!o.log_level.empty()) {
+        if (o.log_level != "error" && o.log_level != "warn" && o.log_level != "info" &&
+            o.log_level != "debug") {
+            throw usage_error("--log-level " + o.log_level + ": use error, warn, info or debug");
+        }
+        e[env::log_level] = o.log_level;
+    }
+    if (!o.bind_to.empty()) e[env::bind_to] = o.bind_to;
+    if (o.topology != "all_to_all" && o.topology != "master_worker") {
+        throw usage_error("--topology " + o.topology + ": use all_to_all or master_worker");
+    }
+    e[env::topology] = o.topology;
+    return e;
+}
+
+std::string find_program(const std::string& name) {
+    if (name.find('/') != std::string::npos) {
+        if (::access(name.c_str(), X_OK) == 0 && !std::filesystem::is_directory(name)) return name;
+        return {};
+    }
+    return bp::search_path(name).string();
+}
+
+std::string signal_name(int sig) {
+    const char* text = ::sigdescr_np(sig);
+    return text ? text : "signal " + std::to_string(sig);
+}
+
+} // namespace
+
+std::vector<std::string> split_words(const std::string& text) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (char c : text) {
+        if (quote) {
+            if (c == quote) {
+                quote = 0;
+            } else {
+                word += c;
+            }
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (std::isspace(static_cast<unsigned char>(c))) {
+            if (in_word) words.push_back(std::move(word));
+            word.clear();
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (quote) throw usage_error("unbalanced quote in '" + text + "'");
+    if (in_word) words.push_back(std::move(word));
+    return words;
+}
+
+void setup_run(CLI::App& app, run_options& o) {
+    app.prefix_command(); // everything from the program on belongs to the program
+    app.add_option("-p,--procs", o.procs, "number of local workers, or 'auto' (CPU count)");
+    app.add_option("--exename", o.exename, "program the workers run (default: the same program)");
+    app.add_option("--exeflags", o.exeflags, "extra arguments for each worker process");
+    app.add_option("--dir", o.dir, "working directory of the workers");
+    app.add_option("--env", o.env, "KEY=VALUE added to the workers' environment (repeatable)");
+    app.add_option("--timeout", o.timeout, "seconds a worker may take to connect (default 60)");
+    app.add_option("--log-level", o.log_level, "error, warn (default), info or debug");
+    app.add_option("--bind-to", o.bind_to,
+                   "address, interface or CIDR block to listen on (default loopback)");
+    app.add_option("--topology", o.topology, "all_to_all (default) or master_worker");
+}
+
+int run_program(const run_options& o) {
+    if (o.command.empty()) {
+        std::cerr << "dcrun: no program given; usage: dcrun [options] ./app [args...]\n";
+        return exit_usage;
+    }
+    bp::environment environment;
+    try {
+        environment = master_environment(o);
+        split_words(o.exeflags);
+    } catch (const usage_error& e) {
+        std::cerr << "dcrun: " << e.what() << "\n";
+        return exit_usage;
+    }
+    const std::string program = find_program(o.command[0]);
+    if (program.empty()) {
+        std::cerr << "dcrun: cannot run '" << o.command[0]
+                  << "': no such executable file (check the path, or build it first)\n";
+        return exit_not_found;
+    }
+    std::vector<std::string> args(o.command.begin() + 1, o.command.end());
+    std::error_code ec;
+    bp::child master(bp::exe = program, bp::args = args, environment,
+                     bp::extend::on_exec_setup =
+                         [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); },
+                     ec);
+    if (ec) {
+        std::cerr << "dcrun: cannot start " << program << ": " << ec.message() << "\n";
+        return exit_not_found;
+    }
+    master_pid = master.id();
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, forward_signal);
+    master.wait(ec);
+    const int raw = master.native_exit_code();
+    if (WIFSIGNALED(raw)) {
+        std::cerr << "dcrun: " << o.command[0] << " was killed by " << signal_name(WTERMSIG(raw))
+                  << "\n";
+        return exit_signal_base + WTERMSIG(raw);
+    }
+    return WEXITSTATUS(raw);
+}
+
+} // namespace dc::cli

@@ -1,0 +1,32 @@
+#pragma once
+// `dcrun [options] ./app [args...]`: start ./app as process 1 with local workers.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace dc::cli {
+
+struct run_options {
+    std::string procs = "0"; ///< number of local workers or "auto"
+    std::string exename;
+    std::string exeflags;    ///< split on whitespace (quotes group words)
+    std::string dir;
+    std::vector<std::string> env; ///< KEY=VALUE
+    double timeout = 60.0;
+    std::string log_level;
+    std::string bind_to;
+    std::string topology = "all_to_all";
+    std::vector<std::string> command; ///< program and its arguments
+};
+
+/// Declares the run options on `app`.
+void setup_run(CLI::App& app, run_options& options);
+/// Runs the program; returns dcrun's exit code (see exit_codes.hpp).
+int run_program(const run_options& options);
+
+/// Splits a flag value like `--exeflags "-v --name 'a b'"` into words.
+std::vector<std::string> split_words(const std::string& text);
+
+} // namespace dc::cli

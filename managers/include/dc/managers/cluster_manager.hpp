@@ -1,0 +1,50 @@
+#pragma once
+// One interface for every way of starting workers (local, ssh, slurm, pbs): launch, manage, kill.
+// A manager only starts processes; the runtime does the handshake, ids and supervision of links.
+
+#include <dc/launcher/worker_command.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dc::managers {
+
+struct launch_request {
+    int first_id = 2;                           ///< ids first_id .. first_id+count-1
+    int count = 0;
+    launcher::worker_command command;           ///< common to all workers
+    std::function<void(int id, const std::string& line)> on_output;
+};
+
+/// A worker process as its manager sees it.
+class launched_worker {
+public:
+    virtual ~launched_worker() = default;
+    virtual int id() const = 0;
+    virtual std::string host() const = 0;
+    /// e.g. "pid 1234" or "job 77 step 0 task 3".
+    virtual std::string describe() const = 0;
+    virtual bool running() = 0;
+    virtual std::optional<int> exit_status() = 0;
+    virtual bool wait_for(std::chrono::milliseconds limit) = 0;
+    virtual void kill() = 0;
+    /// Waits (bounded) until all of the worker's output has been delivered.
+    virtual void drain_output(std::chrono::milliseconds limit) = 0;
+    /// The last lines the worker printed (for error messages).
+    virtual std::vector<std::string> last_output() const = 0;
+};
+
+class cluster_manager {
+public:
+    virtual ~cluster_manager() = default;
+    /// Short name used in messages: "local", "ssh", "slurm", "pbs".
+    virtual std::string name() const = 0;
+    /// Starts request.count workers. Throws dc::launch_error when they cannot be started.
+    virtual std::vector<std::unique_ptr<launched_worker>> launch(const launch_request& request) = 0;
+};
+
+} // namespace dc::managers

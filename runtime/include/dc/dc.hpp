@@ -1,0 +1,10 @@
+#pragma once
+// The umbrella header of dc, the C++ runtime of Julia's Distributed.jl model.
+
+#include <dc/errors.hpp>
+#include <dc/future.hpp>
+#include <dc/init.hpp>
+#include <dc/options.hpp>
+#include <dc/procs.hpp>
+#include <dc/remotecall.hpp>
+#include <dc/serialize.hpp>

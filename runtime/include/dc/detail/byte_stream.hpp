@@ -1,0 +1,63 @@
+#pragma once
+// cereal binary archives over plain byte vectors, without iostream buffers in between.
+
+#include <cereal/archives/binary.hpp>
+
+#include <cstring>
+#include <istream>
+#include <ostream>
+#include <span>
+#include <streambuf>
+#include <vector>
+
+namespace dc::detail {
+
+using bytes = std::vector<char>;
+
+/// Appends everything written to a byte vector.
+class vector_sink : public std::streambuf {
+public:
+    explicit vector_sink(bytes& out) : out_(out) {}
+
+protected:
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        out_.insert(out_.end(), s, s + n);
+        return n;
+    }
+    int_type overflow(int_type c) override {
+        if (c != traits_type::eof()) out_.push_back(static_cast<char>(c));
+        return c;
+    }
+
+private:
+    bytes& out_;
+};
+
+/// Reads from a byte span in place.
+class span_source : public std::streambuf {
+public:
+    explicit span_source(std::span<const char> in) {
+        char* p = const_cast<char*>(in.data()); // get area is never written through
+        setg(p, p, p + in.size());
+    }
+};
+
+/// Serializes values one after another into `out` (appending).
+template <class... T> void encode_into(bytes& out, const T&... values) {
+    vector_sink sink(out);
+    std::ostream os(&sink);
+    cereal::BinaryOutputArchive ar(os);
+    ar(values...);
+}
+
+/// Deserializes one value of type T from the start of `in`.
+template <class T> T decode_as(std::span<const char> in) {
+    span_source src(in);
+    std::istream is(&src);
+    cereal::BinaryInputArchive ar(is);
+    T value{};
+    ar(value);
+    return value;
+}
+
+} // namespace dc::detail

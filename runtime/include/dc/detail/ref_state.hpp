@@ -1,0 +1,84 @@
+#pragma once
+// The process-local half of a future: where its value lives, whether it is ready, and this
+// process's share of the owner's reference count (weighted reference counting, so that sending
+// a future to another process needs no message to the owner).
+
+#include <dc/detail/byte_stream.hpp>
+
+#include <cereal/types/vector.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <span>
+
+namespace dc::detail {
+
+/// What travels when a future is sent to another process.
+struct ref_handle {
+    std::uint64_t id = 0;
+    std::int32_t owner = 0;
+    std::int64_t weight = 0;
+    bool has_value = false; ///< the sender had the value: it travels inline
+    bool is_error = false;
+    bytes value;
+
+    template <class A> void serialize(A& ar) { ar(id, owner, weight, has_value, is_error, value); }
+};
+
+class ref_state : public std::enable_shared_from_this<ref_state> {
+public:
+    enum class status : int { pending, done, here, failed };
+
+    /// A value computed (or being computed) on `owner`; `notified` when `done` will be sent here.
+    ref_state(std::uint64_t id, int owner, std::int64_t weight, bool notified);
+    /// Returns this process's weight to the owner.
+    ~ref_state();
+    ref_state(const ref_state&) = delete;
+    ref_state& operator=(const ref_state&) = delete;
+
+    /// A value that is already here (a call run in-process).
+    static std::shared_ptr<ref_state> make_here(int owner, bytes value, bool is_error);
+    /// Rebuilds a state from a handle received from another process.
+    static std::shared_ptr<ref_state> adopt(ref_handle&& h);
+
+    std::uint64_t id() const noexcept { return id_; }
+    int owner() const noexcept { return owner_; }
+    status current() const noexcept { return status_.load(std::memory_order_acquire); }
+
+    /// True when the value is available here or on its owner. Never throws for remote errors.
+    bool isready();
+    /// Blocks until the value is available on its owner. Throws dc::remote_exception if the call
+    /// threw and dc::process_exited if the owner died.
+    void wait();
+    /// Blocks until the value is here and returns its encoded bytes (moving it from the owner
+    /// once). Throws like wait().
+    std::span<const char> fetch_bytes();
+    /// Handle for sending this future to another process (splits this process's weight).
+    ref_handle share();
+
+    // Called by the runtime when messages arrive.
+    void on_value(std::shared_ptr<const bytes> data, std::size_t offset, bool is_error);
+    void on_done(bool is_error);
+    void on_failed(std::exception_ptr e);
+
+private:
+    void rethrow_if_failed();
+    void release_weight();
+
+    std::uint64_t id_;
+    int owner_;
+    std::atomic<status> status_{status::pending};
+    std::atomic<bool> remote_error_{false};
+    bool notified_;
+    std::mutex mutex_; // guards weight_, data_, error_, watching_, fetching_
+    std::int64_t weight_;
+    bool watching_ = false;
+    std::shared_ptr<const bytes> data_;
+    std::size_t offset_ = 0;
+    std::exception_ptr error_;
+};
+
+} // namespace dc::detail

@@ -1,0 +1,97 @@
+#pragma once
+// dc::future<T>: the result of a remote call. The value stays on the process that computed it
+// until fetched; fetching brings it here once and caches it.
+
+#include <dc/detail/byte_stream.hpp>
+#include <dc/detail/ref_state.hpp>
+#include <dc/errors.hpp>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+namespace dc {
+
+template <class T> class future;
+
+namespace detail {
+/// The part shared by every copy of one future in one process.
+template <class T> struct future_shared {
+    std::shared_ptr<ref_state> ref;
+    std::once_flag once;
+    std::optional<T> value;
+};
+
+inline ref_state& checked(const std::shared_ptr<ref_state>& s) {
+    if (!s) throw dc::error("dc::future: this future is empty (default-constructed or moved from)");
+    return *s;
+}
+} // namespace detail
+
+template <class T> class future {
+public:
+    future() = default;
+    explicit future(std::shared_ptr<detail::ref_state> s)
+        : shared_(std::make_shared<detail::future_shared<T>>()) {
+        shared_->ref = std::move(s);
+    }
+
+    /// Waits, brings the value here (once) and returns it. Throws dc::remote_exception if the
+    /// call threw, dc::process_exited if the process holding the value died.
+    const T& fetch() & { return get(); }
+    /// As above, for a temporary future.
+    T fetch() && { return get(); }
+    /// Blocks until the value is ready where it was computed; throws like fetch().
+    void wait() const { detail::checked(ref()).wait(); }
+    /// True if the value is ready (here or where it was computed). Does not throw remote errors.
+    bool isready() const { return detail::checked(ref()).isready(); }
+    /// Id of the process that holds (or computes) the value.
+    int where() const { return detail::checked(ref()).owner(); }
+
+    template <class A> void save(A& ar) const { ar(detail::checked(ref()).share()); }
+    template <class A> void load(A& ar) {
+        detail::ref_handle h;
+        ar(h);
+        *this = future(detail::ref_state::adopt(std::move(h)));
+    }
+
+private:
+    const std::shared_ptr<detail::ref_state>& ref() const {
+        static const std::shared_ptr<detail::ref_state> none;
+        return shared_ ? shared_->ref : none;
+    }
+    const T& get() {
+        auto& s = *shared_;
+        std::call_once(s.once, [&s] {
+            s.value.emplace(detail::decode_as<T>(detail::checked(s.ref).fetch_bytes()));
+        });
+        return *s.value;
+    }
+
+    std::shared_ptr<detail::future_shared<T>> shared_;
+};
+
+template <> class future<void> {
+public:
+    future() = default;
+    explicit future(std::shared_ptr<detail::ref_state> s) : ref_(std::move(s)) {}
+
+    /// Waits for completion; throws dc::remote_exception / dc::process_exited like future<T>.
+    void fetch() const { detail::checked(ref_).fetch_bytes(); }
+    void wait() const { detail::checked(ref_).wait(); }
+    bool isready() const { return detail::checked(ref_).isready(); }
+    int where() const { return detail::checked(ref_).owner(); }
+
+    template <class A> void save(A& ar) const { ar(detail::checked(ref_).share()); }
+    template <class A> void load(A& ar) {
+        detail::ref_handle h;
+        ar(h);
+        ref_ = detail::ref_state::adopt(std::move(h));
+    }
+
+private:
+    std::shared_ptr<detail::ref_state> ref_;
+};
+
+} // namespace dc

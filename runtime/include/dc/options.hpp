@@ -1,0 +1,34 @@
+#pragma once
+// Options of dc::addprocs, named after Julia's addprocs keywords.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dc {
+
+/// Which processes may talk to each other.
+enum class topology {
+    all_to_all,    ///< every process may call every other (links made lazily on first use)
+    master_worker, ///< workers talk only to the master
+};
+
+/// How workers are started. Every field has a sensible default.
+struct options {
+    /// Program the workers run; default: the master's own executable (same build required).
+    std::string exename;
+    /// Extra command-line arguments given to each worker process.
+    std::vector<std::string> exeflags;
+    /// Working directory of the workers; default: the master's current directory.
+    std::string dir;
+    /// Variables added to the workers' environment (which otherwise is the master's).
+    std::map<std::string, std::string> env;
+    /// Which links between processes are allowed.
+    dc::topology topology = dc::topology::all_to_all;
+    /// Make worker-to-worker links on first use rather than at start-up.
+    bool lazy = true;
+    /// Seconds a worker may take from being started to connecting back.
+    double timeout = 60.0;
+};
+
+} // namespace dc

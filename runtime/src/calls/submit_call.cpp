@@ -1,0 +1,56 @@
+#include <dc/detail/calls.hpp>
+
+#include "cluster/runtime.hpp"
+#include "transport/wire.hpp"
+#include "util/log.hpp"
+
+#include <dc/errors.hpp>
+
+#include <atomic>
+
+namespace dc::detail {
+
+std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& args,
+                                       call_mode mode) {
+    auto& rt = runtime::instance();
+    if (pid == rt.id()) { // in-process: same semantics (arguments copied), no messages
+        bytes out;
+        const bool is_error = rt.run_call(fn, args, out);
+        if (mode != call_mode::oneway) return ref_state::make_here(pid, std::move(out), is_error);
+        if (is_error) {
+            auto e = decode_as<error_info>(out);
+            DC_LOG(error, "remote_do failed: " << e.type << ": " << e.message);
+        }
+        return nullptr;
+    }
+    const std::uint64_t req = rt.new_request_id();
+    bytes head{static_cast<char>(kind::call)};
+    head.reserve(34);
+    put(head, req);
+    put(head, static_cast<std::uint8_t>(mode));
+    put(head, fn.invoker);
+    put(head, fn.image);
+    put(head, fn.offset);
+    std::shared_ptr<ref_state> state;
+    if (mode != call_mode::oneway) {
+        const auto weight = mode == call_mode::store ? value_store::initial_weight : 0;
+        state = std::make_shared<ref_state>(req, pid, weight, true);
+        rt.expect(req, pid, state);
+    }
+    try {
+        rt.send(pid, head, args);
+    } catch (...) {
+        if (state) rt.forget(req);
+        throw;
+    }
+    return state;
+}
+
+int next_worker() {
+    static std::atomic<unsigned> turn{0};
+    auto ids = runtime::instance().ids();
+    if (ids.size() == 1) return ids[0];
+    return ids[1 + turn.fetch_add(1) % (ids.size() - 1)];
+}
+
+} // namespace dc::detail

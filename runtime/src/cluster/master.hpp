@@ -1,0 +1,62 @@
+#pragma once
+// The master's side of membership: starting workers through a cluster manager, greeting them,
+// telling everyone who is there, and removing them.
+
+#include "protocol/messages.hpp"
+#include "transport/connection.hpp"
+
+#include <dc/launcher/worker_command.hpp>
+#include <dc/managers/cluster_manager.hpp>
+#include <dc/managers/local_manager.hpp>
+#include <dc/options.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace dc::detail {
+
+class master {
+public:
+    static master& instance();
+
+    /// Address (or interface or CIDR block) to listen on for workers; "" = loopback.
+    void set_bind_to(std::string spec) { bind_to_ = std::move(spec); }
+    /// Starts n workers with `manager` and waits until all have connected. Throws
+    /// dc::launch_error (and starts none) when one fails.
+    std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o);
+    std::vector<int> addprocs_local(int n, const options& o) { return addprocs(local_, n, o); }
+    void rmprocs(const std::vector<int>& ids);
+    /// Removes every worker (finalize).
+    void remove_all();
+
+private:
+    struct worker {
+        std::unique_ptr<managers::launched_worker> process;
+        bool connected = false;
+        std::string refused; ///< why the handshake refused it
+        peer_info info;
+    };
+
+    void start();
+    launcher::worker_command make_command(const options& o) const;
+    void on_hello(const std::shared_ptr<connection>& c, bytes&& body);
+    void on_lost(int pid, const std::string& why);
+    void broadcast(const bytes& frame, int except);
+    std::string batch_failure(const std::string& manager, const std::vector<int>& ids,
+                              double timeout);
+    void discard(const std::vector<int>& ids);
+
+    std::mutex mutex_;
+    std::map<int, worker> workers_;
+    int next_id_ = 2;
+    bool started_ = false;
+    std::string bind_to_;
+    std::string bind_address_;
+    dc::topology topology_ = dc::topology::all_to_all;
+    managers::local_manager local_;
+};
+
+} // namespace dc::detail

@@ -1,0 +1,396 @@
+#include "cluster/runtime.hpp"
+
+#include "transport/endpoint.hpp"
+#include "transport/wire.hpp"
+#include "util/build_id.hpp"
+#include "util/demangle.hpp"
+#include "util/log.hpp"
+
+#include <dc/errors.hpp>
+#include <dc/launcher/bootstrap.hpp>
+
+#include <boost/asio/ip/host_name.hpp>
+
+#include <dc/detail/calls.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <random>
+
+namespace dc::detail {
+namespace {
+
+std::atomic<runtime*> current{nullptr};
+
+std::string random_cookie() {
+    std::random_device rd;
+    std::string text;
+    for (int i = 0; i < 32; ++i) text += "0123456789abcdef"[rd() % 16];
+    return text;
+}
+
+std::chrono::microseconds spin_budget() {
+    auto text = launcher::env::get(launcher::env::spin_us);
+    return std::chrono::microseconds(text ? std::atol(text->c_str()) : 100);
+}
+
+constexpr auto link_timeout = std::chrono::seconds(10);
+
+} // namespace
+
+int runtime_id_for_logs() noexcept {
+    runtime* rt = current.load();
+    return rt ? rt->id() : 1;
+}
+
+runtime& runtime::instance() {
+    static runtime rt;
+    return rt;
+}
+
+bool runtime::alive() noexcept { return current.load() != nullptr; }
+
+runtime::runtime()
+    : cookie_(random_cookie()), host_(boost::asio::ip::host_name()),
+      engine_(std::make_unique<engine>(*this, spin_budget())) {
+    current = this;
+}
+
+runtime::~runtime() {
+    current = nullptr;
+    engine_->stop_background();
+}
+
+std::vector<int> runtime::ids() const {
+    std::lock_guard lock(mutex_);
+    std::vector<int> out{id()};
+    for (const auto& [pid, p] : processes_) out.push_back(pid);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool runtime::knows(int pid) const {
+    std::lock_guard lock(mutex_);
+    return pid == id() || processes_.count(pid) > 0;
+}
+
+void runtime::add_process(const peer_info& info, const std::shared_ptr<connection>& link) {
+    std::lock_guard lock(mutex_);
+    auto& p = processes_[info.id];
+    p.info = info;
+    if (link) p.link = link;
+}
+
+void runtime::remove_process(int pid, const std::string& why) {
+    std::vector<std::shared_ptr<ref_state>> failed;
+    std::shared_ptr<connection> link;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = processes_.find(pid);
+        if (it != processes_.end()) {
+            link = it->second.link;
+            processes_.erase(it);
+        }
+        for (auto p = pending_.begin(); p != pending_.end();) {
+            if (p->second.pid == pid) {
+                failed.push_back(std::move(p->second.state));
+                p = pending_.erase(p);
+            } else {
+                ++p;
+            }
+        }
+    }
+    if (link) {
+        engine_->remove(link);
+        link->shut_down();
+    }
+    store_.drop_waiters(pid);
+    auto error = std::make_exception_ptr(process_exited(pid, why));
+    for (auto& s : failed) s->on_failed(error);
+}
+
+std::vector<std::string> runtime::start_listening(const std::string& bind_address) {
+    if (!listeners_.empty()) return addresses_;
+    listeners_.push_back(listen_unix());
+    listeners_.push_back(listen_tcp(bind_address));
+    for (auto& l : listeners_) {
+        addresses_.push_back(l->address());
+        listener* raw = l.get();
+        engine_->watch(raw->fd(), [this, raw] {
+            for (int fd = raw->accept_one(); fd >= 0; fd = raw->accept_one()) {
+                auto c = std::make_shared<connection>(fd, "unauthenticated peer");
+                engine_->add(c);
+            }
+        });
+    }
+    DC_LOG(debug, "listening on " << addresses_[0] << " and " << addresses_[1]);
+    return addresses_;
+}
+
+std::uint64_t runtime::new_request_id() noexcept {
+    return (static_cast<std::uint64_t>(id()) << 40) | next_request_.fetch_add(1);
+}
+
+void runtime::expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state) {
+    std::lock_guard lock(mutex_);
+    pending_[req] = {pid, std::move(state)};
+}
+
+void runtime::forget(std::uint64_t req) {
+    std::lock_guard lock(mutex_);
+    pending_.erase(req);
+}
+
+std::shared_ptr<ref_state> runtime::take_pending(std::uint64_t req) {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(req);
+    if (it == pending_.end()) return nullptr;
+    auto state = std::move(it->second.state);
+    pending_.erase(it);
+    return state;
+}
+
+void runtime::send(int pid, std::span<const char> head, std::span<const char> body) {
+    auto link = link_to(pid);
+    try {
+        link->send(head, body);
+    } catch (const dc::error& e) {
+        throw process_exited(pid, e.what());
+    }
+}
+
+std::shared_ptr<connection> runtime::link_to(int pid) {
+    peer_info peer;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = processes_.find(pid);
+        if (it == processes_.end()) {
+            throw process_exited(pid, "no such process in this cluster (ids are never reused)");
+        }
+        if (it->second.link) return it->second.link;
+        peer = it->second.info;
+    }
+    if (topology_ == dc::topology::master_worker) {
+        throw dc::error("process " + std::to_string(id()) + " cannot call worker " +
+                        std::to_string(pid) + ": the cluster uses topology master_worker");
+    }
+    auto link = open_link(peer);
+    std::lock_guard lock(mutex_);
+    auto it = processes_.find(pid);
+    if (it == processes_.end()) throw process_exited(pid, "exited while linking to it");
+    if (!it->second.link) it->second.link = link; // else another thread linked first: use that
+    return it->second.link;
+}
+
+std::shared_ptr<connection> runtime::open_link(const peer_info& peer) {
+    std::string errors;
+    for (const auto& address : peer.addresses) {
+        if (is_local_address(address) && peer.host != host_) continue;
+        try {
+            int fd = connect_to(address, link_timeout);
+            auto c = std::make_shared<connection>(fd, "worker " + std::to_string(peer.id));
+            peer_hello_msg hello{protocol_magic, cookie_, id(), main_build_id()};
+            bytes frame{static_cast<char>(kind::peer_hello)};
+            encode_into(frame, hello);
+            c->send(frame);
+            c->peer_id = peer.id;
+            c->authenticated = true;
+            c->set_frame_limit(UINT64_MAX >> 1);
+            engine_->add(c);
+            DC_LOG(debug, "linked to worker " << peer.id << " at " << address);
+            return c;
+        } catch (const dc::error& e) {
+            errors += std::string(errors.empty() ? "" : "; ") + e.what();
+        }
+    }
+    throw process_exited(peer.id, "cannot link to worker " + std::to_string(peer.id) + " on " +
+                                      peer.host + ": " + (errors.empty() ? "no address" : errors));
+}
+
+bool runtime::cookie_matches(const std::string& offered) const noexcept {
+    if (offered.size() != cookie_.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < offered.size(); ++i) {
+        diff |= static_cast<unsigned char>(offered[i] ^ cookie_[i]);
+    }
+    return diff == 0;
+}
+
+void runtime::reject(const std::shared_ptr<connection>& c, const std::string& why) {
+    DC_LOG(warn, "rejected a connection (" << c->label() << "): " << why);
+    engine_->remove(c);
+    c->shut_down();
+}
+
+void runtime::accept_peer(const std::shared_ptr<connection>& c, bytes&& body) {
+    peer_hello_msg hello;
+    try {
+        hello = decode_as<peer_hello_msg>(std::span<const char>(body).subspan(1));
+    } catch (const std::exception&) {
+        return reject(c, "malformed peer greeting");
+    }
+    if (hello.magic != protocol_magic) return reject(c, "not a dc peer");
+    if (!cookie_matches(hello.cookie)) return reject(c, "wrong cluster cookie");
+    if (hello.build_id != main_build_id()) {
+        return reject(c, "worker " + std::to_string(hello.from) + " runs a different build");
+    }
+    if (!knows(hello.from)) return reject(c, "unknown process " + std::to_string(hello.from));
+    c->peer_id = hello.from;
+    c->authenticated = true;
+    c->set_frame_limit(UINT64_MAX >> 1);
+    c->set_label("worker " + std::to_string(hello.from));
+    std::lock_guard lock(mutex_);
+    auto it = processes_.find(hello.from);
+    if (it != processes_.end() && !it->second.link) it->second.link = c;
+}
+
+void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
+    const auto k = static_cast<kind>(body[0]);
+    if (!from->authenticated) {
+        if (k == kind::peer_hello) return accept_peer(from, std::move(body));
+        if (k == kind::hello && on_hello) return on_hello(from, std::move(body));
+        return reject(from, "expected a greeting, got message kind " + std::to_string(body[0]));
+    }
+    std::span<const char> in(body);
+    std::size_t off = 1;
+    switch (k) {
+    case kind::call:
+        return on_call(from, in);
+    case kind::result: {
+        auto req = take<std::uint64_t>(in, off);
+        auto is_error = take<std::uint8_t>(in, off) != 0;
+        if (auto s = take_pending(req)) {
+            s->on_value(std::make_shared<const bytes>(std::move(body)), off, is_error);
+        }
+        return;
+    }
+    case kind::done: {
+        auto req = take<std::uint64_t>(in, off);
+        auto is_error = take<std::uint8_t>(in, off) != 0;
+        if (auto s = take_pending(req)) s->on_done(is_error);
+        return;
+    }
+    case kind::fetch:
+        return on_fetch(from, in, true);
+    case kind::watch:
+        return on_fetch(from, in, false);
+    case kind::release: {
+        auto ref = take<std::uint64_t>(in, off);
+        store_.release(ref, take<std::int64_t>(in, off));
+        return;
+    }
+    case kind::add_weight: {
+        auto req = take<std::uint64_t>(in, off);
+        auto ref = take<std::uint64_t>(in, off);
+        store_.add_weight(ref, take<std::int64_t>(in, off));
+        bytes head{static_cast<char>(kind::result)};
+        put(head, req);
+        put(head, std::uint8_t{0});
+        return from->send(head);
+    }
+    case kind::peer_added:
+        return add_process(decode_as<peer_info>(in.subspan(1)), nullptr);
+    case kind::peer_removed:
+        return remove_process(take<std::int32_t>(in, off), "removed by the master");
+    case kind::exit:
+        exit_requested_ = true;
+        return;
+    default:
+        return reject(from, "unknown message kind " + std::to_string(body[0]));
+    }
+}
+
+void runtime::on_closed(const std::shared_ptr<connection>& c, const std::string& why) {
+    if (!c->authenticated) return;
+    const int pid = c->peer_id;
+    if (!knows(pid) || pid == id()) return;
+    DC_LOG(debug, "link to process " << pid << " closed: " << why);
+    remove_process(pid, why);
+    if (on_process_lost) on_process_lost(pid, why);
+}
+
+bool runtime::run_call(const function_id& fn, std::span<const char> args, bytes& out) {
+    auto fail = [&](std::string type, std::string message) {
+        out.clear();
+        encode_into(out, error_info{id(), std::move(type), std::move(message)});
+        return true;
+    };
+    invoke_fn invoke = find_invoker(fn.invoker);
+    if (!invoke) {
+        return fail("dc::error", "this process has no code for the called function (is it "
+                                 "running a different build of the program?)");
+    }
+    try {
+        invoke(fn, args, out);
+        return false;
+    } catch (const std::exception& e) {
+        return fail(current_exception_type(), e.what());
+    } catch (...) {
+        return fail(current_exception_type(), "(an exception not derived from std::exception)");
+    }
+}
+
+void runtime::on_call(const std::shared_ptr<connection>& from, std::span<const char> body) {
+    std::size_t off = 1;
+    const auto req = take<std::uint64_t>(body, off);
+    const auto mode = static_cast<call_mode>(take<std::uint8_t>(body, off));
+    function_id fn;
+    fn.invoker = take<std::uint64_t>(body, off);
+    fn.image = take<std::uint64_t>(body, off);
+    fn.offset = take<std::uint64_t>(body, off);
+    if (mode == call_mode::store) store_.expect(req);
+
+    bytes out;
+    const bool is_error = run_call(fn, body.subspan(off), out);
+    bytes head{static_cast<char>(mode == call_mode::fetch ? kind::result : kind::done)};
+    put(head, req);
+    put(head, static_cast<std::uint8_t>(is_error));
+    try {
+        if (mode == call_mode::fetch) {
+            from->send(head, out);
+        } else if (mode == call_mode::store) {
+            auto data = std::make_shared<const bytes>(std::move(out));
+            auto waiters = store_.put(req, is_error, data);
+            from->send(head);
+            for (const auto& w : waiters) answer(w.pid, w.req, w.wants_value, {is_error, data});
+        } else if (is_error) {
+            auto e = decode_as<error_info>(out);
+            DC_LOG(error, "remote_do failed: " << e.type << ": " << e.message);
+        }
+    } catch (const dc::error& e) {
+        DC_LOG(debug, "cannot answer " << from->label() << ": " << e.what());
+    }
+}
+
+void runtime::on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body,
+                       bool value) {
+    std::size_t off = 1;
+    const auto req = take<std::uint64_t>(body, off);
+    const auto ref = take<std::uint64_t>(body, off);
+    std::optional<value_store::stored> s;
+    try {
+        s = store_.get(ref, value_store::waiter{from->peer_id, req, value});
+    } catch (const dc::error& e) {
+        bytes err;
+        encode_into(err, error_info{id(), "dc::error", e.what()});
+        s = value_store::stored{true, std::make_shared<const bytes>(std::move(err))};
+    }
+    if (s) answer(from->peer_id, req, value, *s);
+}
+
+void runtime::answer(int pid, std::uint64_t req, bool value, const value_store::stored& s) {
+    bytes head{static_cast<char>(value ? kind::result : kind::done)};
+    put(head, req);
+    put(head, static_cast<std::uint8_t>(s.is_error));
+    try {
+        if (value) {
+            send(pid, head, *s.data);
+        } else {
+            send(pid, head);
+        }
+    } catch (const dc::error& e) {
+        DC_LOG(debug, "cannot answer process " << pid << ": " << e.what());
+    }
+}
+
+} // namespace dc::detail

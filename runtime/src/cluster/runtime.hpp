@@ -1,0 +1,124 @@
+#pragma once
+// Everything one process knows about the cluster: its id, the other processes and the links to
+// them, the requests it waits on and the values it holds for others. Shared by master and
+// workers; the roles add the handshake with the master (cluster/master, worker/serve).
+
+#include "engine/engine.hpp"
+#include "futures/value_store.hpp"
+#include "protocol/messages.hpp"
+
+#include <dc/detail/function_id.hpp>
+#include <dc/detail/ref_state.hpp>
+#include <dc/options.hpp>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace dc::detail {
+
+class listener;
+
+/// The id to print in log lines (1 before a worker knows its id).
+int runtime_id_for_logs() noexcept;
+
+class runtime final : public engine::handler {
+public:
+    /// The process's runtime, created on first use.
+    static runtime& instance();
+    /// False before first use and after destruction (at exit).
+    static bool alive() noexcept;
+
+    runtime();
+    ~runtime() override;
+
+    int id() const noexcept { return id_.load(std::memory_order_relaxed); }
+    void set_id(int id) noexcept { id_ = id; }
+    const std::string& cookie() const noexcept { return cookie_; }
+    void set_cookie(std::string cookie) { cookie_ = std::move(cookie); }
+    const std::string& host() const noexcept { return host_; }
+    dc::topology links() const noexcept { return topology_; }
+    void set_links(dc::topology t) noexcept { topology_ = t; }
+    engine& io() noexcept { return *engine_; }
+    value_store& store() noexcept { return store_; }
+
+    // ---- membership
+    /// Ids of every live process, this one included, ascending.
+    std::vector<int> ids() const;
+    bool knows(int pid) const;
+    /// Adds a process (with its link, if there is one yet).
+    void add_process(const peer_info& info, const std::shared_ptr<connection>& link);
+    /// Forgets a process and fails everything that waited on it.
+    void remove_process(int pid, const std::string& why);
+    /// Called after a process was lost (not removed on purpose); set by the master role.
+    std::function<void(int pid, const std::string& why)> on_process_lost;
+    /// Handles the first frame of a connection that is not a peer link; set by the master role.
+    std::function<void(const std::shared_ptr<connection>&, bytes&&)> on_hello;
+
+    // ---- listening
+    /// Listens on an abstract Unix socket and on TCP at `bind_address`; returns the addresses.
+    std::vector<std::string> start_listening(const std::string& bind_address);
+    const std::vector<std::string>& addresses() const noexcept { return addresses_; }
+
+    // ---- requests
+    std::uint64_t new_request_id() noexcept;
+    /// Registers the state that the answer to `req` from `pid` goes to.
+    void expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state);
+    void forget(std::uint64_t req);
+    /// Sends a frame to `pid`, linking to it first if needed. Throws dc::process_exited.
+    void send(int pid, std::span<const char> head, std::span<const char> body = {});
+    /// Runs a call in this process; returns true if it threw (then `out` holds an error_info).
+    bool run_call(const function_id& fn, std::span<const char> args, bytes& out);
+
+    /// Closes a connection that failed the handshake or broke the protocol.
+    void reject(const std::shared_ptr<connection>& c, const std::string& why);
+    /// Checks a cookie in constant time.
+    bool cookie_matches(const std::string& offered) const noexcept;
+
+    // engine::handler
+    void on_frame(const std::shared_ptr<connection>& from, bytes&& body) override;
+    void on_closed(const std::shared_ptr<connection>& c, const std::string& why) override;
+
+    bool exit_requested() const noexcept { return exit_requested_; }
+
+private:
+    struct process {
+        peer_info info;
+        std::shared_ptr<connection> link;
+    };
+    struct pending {
+        int pid;
+        std::shared_ptr<ref_state> state;
+    };
+
+    std::shared_ptr<connection> link_to(int pid);
+    std::shared_ptr<connection> open_link(const peer_info& peer);
+    void accept_peer(const std::shared_ptr<connection>& c, bytes&& body);
+    void on_call(const std::shared_ptr<connection>& from, std::span<const char> body);
+    void on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body, bool value);
+    void answer(int pid, std::uint64_t req, bool value, const value_store::stored& s);
+    std::shared_ptr<ref_state> take_pending(std::uint64_t req);
+
+    std::atomic<int> id_{1};
+    std::string cookie_;
+    std::string host_;
+    dc::topology topology_ = dc::topology::all_to_all;
+    std::unique_ptr<engine> engine_;
+    value_store store_;
+    std::vector<std::unique_ptr<listener>> listeners_;
+    std::vector<std::string> addresses_;
+
+    mutable std::mutex mutex_; // guards processes_ and pending_
+    std::map<int, process> processes_;
+    std::unordered_map<std::uint64_t, pending> pending_;
+    std::atomic<std::uint64_t> next_request_{1};
+    std::atomic<bool> exit_requested_{false};
+};
+
+} // namespace dc::detail

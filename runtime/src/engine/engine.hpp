@@ -1,0 +1,95 @@
+#pragma once
+// The progress engine: reads every connection of this process and dispatches what arrives.
+//
+// On this VM an idle CPU wakes slowly (a blocking round trip costs ~10x a polling one), so the
+// thread that waits for a message drives progress itself: it spins (non-blocking polls) for a
+// short budget after the last activity and only then blocks in epoll. Exactly one thread at a
+// time holds the "driver" role; other waiters sleep until the driver has dispatched something.
+// The master also runs a background driver that serves incoming requests while no user thread
+// waits; it steps aside whenever a user thread was active recently, so it costs the hot path
+// nothing.
+
+#include "transport/connection.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace dc::detail {
+
+class engine {
+public:
+    using clock = std::chrono::steady_clock;
+
+    struct handler {
+        virtual ~handler() = default;
+        virtual void on_frame(const std::shared_ptr<connection>& from, bytes&& body) = 0;
+        virtual void on_closed(const std::shared_ptr<connection>& c, const std::string& why) = 0;
+    };
+
+    engine(handler& h, std::chrono::microseconds spin);
+    ~engine();
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    /// Watches a connection; its frames go to the handler.
+    void add(const std::shared_ptr<connection>& c);
+    /// Stops watching a connection (it is closed when the last reference goes).
+    void remove(const std::shared_ptr<connection>& c);
+    /// Calls `on_ready` on the driver thread whenever `fd` becomes readable.
+    void watch(int fd, std::function<void()> on_ready);
+
+    /// Drives progress until ready() or the deadline; returns ready(). While blocked it rechecks
+    /// ready() every `recheck` (for conditions that no message signals).
+    bool wait_until(const std::function<bool()>& ready, clock::time_point deadline = clock::time_point::max(),
+                    std::chrono::milliseconds recheck = std::chrono::milliseconds(100));
+    /// Wakes a blocked driver (for conditions changed outside the engine).
+    void wake();
+    /// Starts the background driver (master only).
+    void start_background();
+    void stop_background();
+
+    static bool on_driver_thread() noexcept;
+
+private:
+    struct watched {
+        std::shared_ptr<connection> conn;
+        std::function<void()> on_ready;
+    };
+
+    void poll_once(int timeout_ms);
+    void dispatch_inbox();
+    void drive(const std::function<bool()>& ready, clock::time_point deadline,
+               std::chrono::milliseconds recheck);
+    void release_role();
+    void background_loop();
+
+    handler& handler_;
+    const std::chrono::microseconds spin_;
+    int epoll_fd_;        // watched by drivers
+    int background_fd_;   // same descriptors, watched by the background thread for readiness
+    int wake_fd_;
+    std::mutex watched_mutex_;
+    std::unordered_map<int, watched> watched_;
+
+    std::mutex role_;
+    std::deque<inbound> inbox_; // only the role holder touches it
+    std::atomic<long long> last_activity_ns_{0};
+    std::atomic<long long> foreground_until_ns_{0};
+
+    std::mutex sleep_mutex_;
+    std::condition_variable sleep_cv_;
+    std::atomic<int> sleepers_{0};
+    unsigned long long generation_ = 0; // guarded by sleep_mutex_
+
+    std::thread background_;
+    std::atomic<bool> stopping_{false};
+};
+
+} // namespace dc::detail

@@ -1,0 +1,189 @@
+#include <dc/detail/ref_state.hpp>
+
+#include "cluster/runtime.hpp"
+#include "protocol/messages.hpp"
+#include "transport/wire.hpp"
+#include "util/log.hpp"
+
+#include <dc/errors.hpp>
+
+namespace dc::detail {
+namespace {
+
+bytes request_head(kind k, std::uint64_t req, std::uint64_t ref) {
+    bytes head{static_cast<char>(k)};
+    put(head, req);
+    put(head, ref);
+    return head;
+}
+
+} // namespace
+
+ref_state::ref_state(std::uint64_t id, int owner, std::int64_t weight, bool notified)
+    : id_(id), owner_(owner), notified_(notified), weight_(weight) {}
+
+ref_state::~ref_state() {
+    try {
+        release_weight();
+    } catch (...) { // the owner is gone: nothing to return the weight to
+    }
+}
+
+std::shared_ptr<ref_state> ref_state::make_here(int owner, bytes value, bool is_error) {
+    auto s = std::make_shared<ref_state>(0, owner, 0, true);
+    s->on_value(std::make_shared<const bytes>(std::move(value)), 0, is_error);
+    return s;
+}
+
+std::shared_ptr<ref_state> ref_state::adopt(ref_handle&& h) {
+    if (h.has_value) return make_here(h.owner, std::move(h.value), h.is_error);
+    return std::make_shared<ref_state>(h.id, h.owner, h.weight, false);
+}
+
+void ref_state::release_weight() {
+    std::int64_t weight;
+    {
+        std::lock_guard lock(mutex_);
+        weight = weight_;
+        weight_ = 0;
+    }
+    if (weight <= 0 || !runtime::alive()) return;
+    auto& rt = runtime::instance();
+    if (owner_ == rt.id()) return rt.store().release(id_, weight);
+    bytes head{static_cast<char>(kind::release)};
+    put(head, id_);
+    put(head, weight);
+    rt.send(owner_, head);
+}
+
+void ref_state::rethrow_if_failed() {
+    if (current() != status::failed) return;
+    std::lock_guard lock(mutex_);
+    std::rethrow_exception(error_);
+}
+
+bool ref_state::isready() {
+    if (current() != status::pending) return true;
+    auto& rt = runtime::instance();
+    if (owner_ == rt.id()) {
+        auto s = rt.store().get(id_, std::nullopt);
+        return s.has_value();
+    }
+    bool subscribe = false;
+    {
+        std::lock_guard lock(mutex_);
+        subscribe = !notified_ && !watching_;
+        watching_ = true;
+    }
+    if (subscribe) {
+        auto req = rt.new_request_id();
+        rt.expect(req, owner_, shared_from_this());
+        rt.send(owner_, request_head(kind::watch, req, id_));
+    }
+    // Give messages already here a chance to be read; never blocks.
+    rt.io().wait_until([this] { return current() != status::pending; },
+                       engine::clock::now() + std::chrono::microseconds(20));
+    return current() != status::pending;
+}
+
+void ref_state::wait() {
+    auto& rt = runtime::instance();
+    if (owner_ == rt.id() && current() == status::pending) {
+        rt.io().wait_until([&] { return rt.store().get(id_, std::nullopt).has_value(); });
+        if (rt.store().get(id_, std::nullopt)->is_error) fetch_bytes();
+        return;
+    }
+    if (!isready()) rt.io().wait_until([this] { return current() != status::pending; });
+    rethrow_if_failed();
+    if (remote_error_) fetch_bytes(); // throws the remote exception
+}
+
+std::span<const char> ref_state::fetch_bytes() {
+    auto& rt = runtime::instance();
+    if (current() != status::here && current() != status::failed) {
+        if (owner_ == rt.id()) {
+            std::optional<value_store::stored> s;
+            rt.io().wait_until([&] { return (s = rt.store().get(id_, std::nullopt)).has_value(); });
+            on_value(s->data, 0, s->is_error);
+        } else {
+            auto req = rt.new_request_id();
+            rt.expect(req, owner_, shared_from_this());
+            try {
+                rt.send(owner_, request_head(kind::fetch, req, id_));
+            } catch (...) {
+                rt.forget(req);
+                throw;
+            }
+            rt.io().wait_until([this] { return current() == status::here || current() == status::failed; });
+        }
+        if (current() == status::here) release_weight(); // the value lives here now
+    }
+    rethrow_if_failed();
+    std::lock_guard lock(mutex_);
+    std::span<const char> value(data_->data() + offset_, data_->size() - offset_);
+    if (remote_error_) {
+        auto e = decode_as<error_info>(value);
+        throw remote_exception(e.pid, e.type, e.message);
+    }
+    return value;
+}
+
+ref_handle ref_state::share() {
+    ref_handle h;
+    h.id = id_;
+    h.owner = owner_;
+    if (current() == status::here) {
+        std::lock_guard lock(mutex_);
+        h.has_value = true;
+        h.is_error = remote_error_;
+        h.value.assign(data_->begin() + static_cast<long>(offset_), data_->end());
+        return h;
+    }
+    std::unique_lock lock(mutex_);
+    if (weight_ < 2) { // our share is used up: ask the owner for more (rare: 2^61 splits)
+        lock.unlock();
+        auto& rt = runtime::instance();
+        if (owner_ == rt.id()) {
+            rt.store().add_weight(id_, value_store::initial_weight);
+        } else {
+            auto ack = std::make_shared<ref_state>(0, owner_, 0, true);
+            auto req = rt.new_request_id();
+            rt.expect(req, owner_, ack);
+            bytes head = request_head(kind::add_weight, req, id_);
+            put(head, value_store::initial_weight);
+            rt.send(owner_, head);
+            ack->fetch_bytes();
+        }
+        lock.lock();
+        weight_ += value_store::initial_weight;
+    }
+    h.weight = weight_ / 2;
+    weight_ -= h.weight;
+    return h;
+}
+
+void ref_state::on_value(std::shared_ptr<const bytes> data, std::size_t offset, bool is_error) {
+    {
+        std::lock_guard lock(mutex_);
+        data_ = std::move(data);
+        offset_ = offset;
+        remote_error_ = is_error;
+    }
+    status_.store(status::here, std::memory_order_release);
+}
+
+void ref_state::on_done(bool is_error) {
+    remote_error_ = is_error;
+    status expected = status::pending;
+    status_.compare_exchange_strong(expected, status::done, std::memory_order_acq_rel);
+}
+
+void ref_state::on_failed(std::exception_ptr e) {
+    {
+        std::lock_guard lock(mutex_);
+        error_ = std::move(e);
+    }
+    if (current() != status::here) status_.store(status::failed, std::memory_order_release);
+}
+
+} // namespace dc::detail

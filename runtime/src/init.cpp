@@ -1,0 +1,97 @@
+// dc::init and dc::finalize: the master reads what dcrun asked for from the environment.
+
+#include <dc/init.hpp>
+#include <dc/procs.hpp>
+
+#include "cluster/master.hpp"
+#include "cluster/runtime.hpp"
+#include "util/log.hpp"
+#include "worker/serve.hpp"
+
+#include <dc/errors.hpp>
+#include <dc/launcher/bootstrap.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace dc {
+namespace {
+
+namespace env = launcher::env;
+
+// Documented exit codes of a master that dcrun started (see README).
+constexpr int exit_config_error = 2;
+constexpr int exit_launch_error = 3;
+
+void finalize_at_exit() {
+    try {
+        finalize();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "dc: while removing workers at exit: %s\n", e.what());
+    }
+}
+
+options options_from_dcrun() {
+    options o;
+    o.exename = env::get(env::exename).value_or("");
+    o.exeflags = env::split_list(env::get(env::exeflags).value_or(""));
+    o.dir = env::get(env::dir).value_or("");
+    for (const auto& kv : env::split_list(env::get(env::extra_env).value_or(""))) {
+        auto eq = kv.find('=');
+        if (eq == std::string::npos) throw config_error("--env " + kv + ": expected KEY=VALUE");
+        o.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    if (auto t = env::get(env::timeout)) o.timeout = std::stod(*t);
+    if (env::get(env::topology).value_or("") == "master_worker") {
+        o.topology = topology::master_worker;
+    }
+    for (const char* name : {env::procs, env::exename, env::exeflags, env::dir, env::extra_env,
+                             env::timeout, env::topology}) {
+        ::unsetenv(name);
+    }
+    return o;
+}
+
+void start_requested_workers() {
+    auto count = env::get(env::procs);
+    if (!count) return;
+    try {
+        addprocs(std::stoi(*count), options_from_dcrun());
+    } catch (const config_error& e) {
+        std::fprintf(stderr, "dcrun: %s\n", e.what());
+        std::exit(exit_config_error);
+    } catch (const launch_error& e) {
+        std::fprintf(stderr, "dcrun: %s\n", e.what());
+        std::exit(exit_launch_error);
+    }
+}
+
+} // namespace
+
+void init(int /*argc*/, char** /*argv*/) {
+    static bool initialized = false;
+    if (initialized) return;
+    initialized = true;
+    if (auto level = env::get(env::log_level)) {
+        detail::set_log_level(detail::parse_log_level(*level));
+    }
+    if (env::get(env::role).value_or("") == "worker") detail::serve_as_worker();
+
+    auto& rt = detail::runtime::instance();
+    if (auto cookie = env::get(env::cookie)) {
+        rt.set_cookie(*cookie);
+        ::unsetenv(env::cookie);
+    }
+    auto& m = detail::master::instance(); // before atexit: it must outlive finalize
+    if (auto bind = env::get(env::bind_to)) m.set_bind_to(*bind);
+    std::atexit(finalize_at_exit);
+    start_requested_workers();
+}
+
+void finalize() {
+    if (!detail::runtime::alive() || detail::runtime::instance().id() != 1) return;
+    detail::master::instance().remove_all();
+}
+
+} // namespace dc

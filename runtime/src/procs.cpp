@@ -1,0 +1,29 @@
+#include <dc/procs.hpp>
+
+#include "cluster/master.hpp"
+#include "cluster/runtime.hpp"
+
+namespace dc {
+
+std::vector<int> addprocs(int n, const options& o) {
+    return detail::master::instance().addprocs_local(n, o);
+}
+
+void rmprocs(const std::vector<int>& ids) { detail::master::instance().rmprocs(ids); }
+
+std::vector<int> procs() { return detail::runtime::instance().ids(); }
+
+std::vector<int> workers() {
+    auto ids = procs();
+    if (ids.size() == 1) return ids;
+    ids.erase(ids.begin()); // the master (1) is always first
+    return ids;
+}
+
+int nprocs() { return static_cast<int>(procs().size()); }
+
+int nworkers() { return nprocs() == 1 ? 1 : nprocs() - 1; }
+
+int myid() { return detail::runtime::instance().id(); }
+
+} // namespace dc

@@ -1,0 +1,146 @@
+#include "transport/connection.hpp"
+
+#include <dc/errors.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace dc::detail {
+namespace {
+
+constexpr std::size_t chunk = 64 * 1024;
+constexpr std::size_t header_size = 8;
+
+std::uint64_t read_length(const char* p) {
+    std::uint64_t n = 0;
+    for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(p[i]);
+    return n;
+}
+
+void write_length(char* p, std::uint64_t n) {
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+}
+
+void wait_writable(int fd) {
+    pollfd p{fd, POLLOUT, 0};
+    while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+    }
+}
+
+} // namespace
+
+connection::connection(int fd, std::string label) : fd_(fd), label_(std::move(label)) {
+    ::fcntl(fd_, F_SETFD, FD_CLOEXEC);
+    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+    buffer_.reserve(chunk);
+}
+
+connection::~connection() { ::close(fd_); }
+
+void connection::shut_down() noexcept { ::shutdown(fd_, SHUT_RDWR); }
+
+bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
+    for (;;) {
+        if (!large_.empty()) {
+            ssize_t n = ::recv(fd_, large_.data() + large_filled_, large_.size() - large_filled_, 0);
+            if (n > 0) {
+                large_filled_ += static_cast<std::size_t>(n);
+                if (large_filled_ == large_.size()) {
+                    out.push_back({shared_from_this(), std::move(large_)});
+                    large_.clear();
+                    large_filled_ = 0;
+                }
+                continue;
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
+            why = n == 0 ? "end of stream" : std::strerror(errno);
+            return false;
+        }
+        // Compact, then read a chunk after what is buffered.
+        if (buffer_begin_ > 0) {
+            buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(buffer_begin_));
+            buffer_begin_ = 0;
+        }
+        const std::size_t old = buffer_.size();
+        buffer_.resize(old + chunk);
+        ssize_t n = ::recv(fd_, buffer_.data() + old, chunk, 0);
+        buffer_.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
+        if (n == 0) {
+            why = "end of stream";
+            return false;
+        }
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) return true;
+            why = std::strerror(errno);
+            return false;
+        }
+        if (!parse_buffered(out, why)) return false;
+    }
+}
+
+bool connection::parse_buffered(std::deque<inbound>& out, std::string& why) {
+    while (buffer_.size() - buffer_begin_ >= header_size) {
+        const char* p = buffer_.data() + buffer_begin_;
+        const std::uint64_t length = read_length(p);
+        if (length == 0 || length > frame_limit_) {
+            why = "frame of " + std::to_string(length) + " bytes refused (limit " +
+                  std::to_string(frame_limit_) + ")";
+            return false;
+        }
+        const std::size_t available = buffer_.size() - buffer_begin_ - header_size;
+        if (available >= length) {
+            out.push_back({shared_from_this(), bytes(p + header_size, p + header_size + length)});
+            buffer_begin_ += header_size + length;
+            continue;
+        }
+        if (length > chunk) { // receive the rest straight into the frame's own storage
+            large_.resize(length);
+            std::memcpy(large_.data(), p + header_size, available);
+            large_filled_ = available;
+            buffer_.clear();
+            buffer_begin_ = 0;
+        }
+        return true;
+    }
+    return true;
+}
+
+void connection::send(std::span<const char> head, std::span<const char> body) {
+    char length[header_size];
+    write_length(length, head.size() + body.size());
+    iovec iov[3] = {{length, header_size},
+                    {const_cast<char*>(head.data()), head.size()},
+                    {const_cast<char*>(body.data()), body.size()}};
+    std::size_t first = 0;
+    std::lock_guard lock(write_mutex_);
+    while (first < 3) {
+        msghdr msg{};
+        msg.msg_iov = iov + first;
+        msg.msg_iovlen = 3 - first;
+        ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN) {
+                wait_writable(fd_);
+                continue;
+            }
+            if (errno == EINTR) continue;
+            throw dc::error("cannot send to " + label_ + ": " + std::strerror(errno));
+        }
+        auto left = static_cast<std::size_t>(n);
+        while (first < 3 && left >= iov[first].iov_len) {
+            left -= iov[first].iov_len;
+            ++first;
+        }
+        if (first < 3) {
+            iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+            iov[first].iov_len -= left;
+        }
+    }
+}
+
+} // namespace dc::detail

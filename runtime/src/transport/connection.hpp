@@ -1,0 +1,69 @@
+#pragma once
+// A framed, authenticated-or-not byte stream to one peer process.
+//
+// Frame: 8-byte little-endian body length, then the body (first byte: message kind). Reading is
+// done only by the engine's driver thread; writing may happen from any thread.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace dc::detail {
+
+using bytes = std::vector<char>;
+
+class connection;
+/// A frame read from a connection; an empty body marks end of stream.
+struct inbound {
+    std::shared_ptr<connection> from;
+    bytes body;
+};
+
+class connection : public std::enable_shared_from_this<connection> {
+public:
+    /// Largest frame accepted before the peer has authenticated.
+    static constexpr std::uint64_t handshake_frame_limit = 64 * 1024;
+
+    /// Takes ownership of a connected socket; `label` names the peer in messages.
+    connection(int fd, std::string label);
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    int fd() const noexcept { return fd_; }
+    const std::string& label() const noexcept { return label_; }
+    void set_label(std::string label) { label_ = std::move(label); }
+
+    /// Reads what is available without blocking and appends complete frames to `out`. Returns
+    /// false at end of stream or on a protocol error (then `why` says which).
+    bool read_frames(std::deque<inbound>& out, std::string& why);
+    void set_frame_limit(std::uint64_t limit) noexcept { frame_limit_ = limit; }
+
+    /// Sends one frame made of head + body (body may be empty). Blocks until written.
+    /// Throws dc::error if the peer is gone.
+    void send(std::span<const char> head, std::span<const char> body = {});
+    /// Ends the stream in both directions (the peer sees end of stream).
+    void shut_down() noexcept;
+
+    std::atomic<int> peer_id{0};        ///< 0 until the handshake names the peer
+    std::atomic<bool> authenticated{false};
+
+private:
+    bool parse_buffered(std::deque<inbound>& out, std::string& why);
+
+    int fd_;
+    std::string label_;
+    std::uint64_t frame_limit_ = handshake_frame_limit;
+    std::mutex write_mutex_;
+    bytes buffer_;           // received bytes not yet framed, from buffer_begin_
+    std::size_t buffer_begin_ = 0;
+    bytes large_;            // body of a large frame being received directly
+    std::size_t large_filled_ = 0;
+};
+
+} // namespace dc::detail
