@@ -129,7 +129,8 @@ void setup_run(CLI::App& app, run_options& o) {
     app.add_option("--exename", o.exename, "program the workers run (default: the same program)");
     app.add_option("--exeflags", o.exeflags, "extra arguments for each worker process");
     app.add_option("--dir", o.dir, "working directory of the workers");
-    app.add_option("--env", o.env, "KEY=VALUE added to the workers' environment (repeatable)");
+    app.add_option("--env", o.env, "KEY=VALUE added to the workers' environment (repeatable)")
+        ->allow_extra_args(false);
     app.add_option("--timeout", o.timeout, "seconds a worker may take to connect (default 60)");
     app.add_option("--log-level", o.log_level, "error, warn (default), info or debug");
     app.add_option("--bind-to", o.bind_to,
@@ -140,6 +141,10 @@ void setup_run(CLI::App& app, run_options& o) {
 int run_program(const run_options& o) {
     if (o.command.empty()) {
         std::cerr << "dcrun: no program given; usage: dcrun [options] ./app [args...]\n";
+        return exit_usage;
+    }
+    if (o.command[0].size() > 1 && o.command[0][0] == '-') {
+        std::cerr << "dcrun: unknown option " << o.command[0] << "; see dcrun --help\n";
         return exit_usage;
     }
     bp::environment environment;

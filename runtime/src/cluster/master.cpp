@@ -276,7 +276,7 @@ void master::rmprocs(const std::vector<int>& ids) {
             rt.send(id, membership_frame(kind::exit));
         } catch (const dc::error&) {
         }
-        rt.remove_process(id, "removed by rmprocs");
+        rt.remove_process(id, "removed by rmprocs", false);
         bytes removed = membership_frame(kind::peer_removed);
         put(removed, static_cast<std::int32_t>(id));
         broadcast(removed, id);

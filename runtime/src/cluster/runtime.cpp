@@ -81,7 +81,7 @@ void runtime::add_process(const peer_info& info, const std::shared_ptr<connectio
     if (link) p.link = link;
 }
 
-void runtime::remove_process(int pid, const std::string& why) {
+void runtime::remove_process(int pid, const std::string& why, bool close_link) {
     std::vector<std::shared_ptr<ref_state>> failed;
     std::shared_ptr<connection> link;
     {
@@ -100,7 +100,7 @@ void runtime::remove_process(int pid, const std::string& why) {
             }
         }
     }
-    if (link) {
+    if (link && close_link) {
         engine_->remove(link);
         link->shut_down();
     }

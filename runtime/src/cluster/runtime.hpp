@@ -54,8 +54,9 @@ public:
     bool knows(int pid) const;
     /// Adds a process (with its link, if there is one yet).
     void add_process(const peer_info& info, const std::shared_ptr<connection>& link);
-    /// Forgets a process and fails everything that waited on it.
-    void remove_process(int pid, const std::string& why);
+    /// Forgets a process and fails everything that waited on it. With `close_link` false the
+    /// link stays open (so that a worker told to exit still runs what it has already received).
+    void remove_process(int pid, const std::string& why, bool close_link = true);
     /// Called after a process was lost (not removed on purpose); set by the master role.
     std::function<void(int pid, const std::string& why)> on_process_lost;
     /// Handles the first frame of a connection that is not a peer link; set by the master role.

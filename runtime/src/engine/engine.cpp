@@ -63,7 +63,11 @@ engine::~engine() {
 
 bool engine::on_driver_thread() noexcept { return driver_depth > 0; }
 
-void engine::add(const std::shared_ptr<connection>& c) {
+void engine::add(const std::shared_ptr<connection>& c, std::deque<inbound> early) {
+    if (!early.empty()) {
+        std::lock_guard role(role_);
+        for (auto& frame : early) inbox_.push_back(std::move(frame));
+    }
     {
         std::lock_guard lock(watched_mutex_);
         watched_[c->fd()] = {c, nullptr};

@@ -38,8 +38,9 @@ public:
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
 
-    /// Watches a connection; its frames go to the handler.
-    void add(const std::shared_ptr<connection>& c);
+    /// Watches a connection; its frames go to the handler. `early` holds frames already read
+    /// from it (during a handshake); they are dispatched first.
+    void add(const std::shared_ptr<connection>& c, std::deque<inbound> early = {});
     /// Stops watching a connection (it is closed when the last reference goes).
     void remove(const std::shared_ptr<connection>& c);
     /// Calls `on_ready` on the driver thread whenever `fd` becomes readable.

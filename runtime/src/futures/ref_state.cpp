@@ -19,8 +19,8 @@ bytes request_head(kind k, std::uint64_t req, std::uint64_t ref) {
 
 } // namespace
 
-ref_state::ref_state(std::uint64_t id, int owner, std::int64_t weight, bool notified)
-    : id_(id), owner_(owner), notified_(notified), weight_(weight) {}
+ref_state::ref_state(std::uint64_t id, int owner, std::int64_t weight, arrival expected)
+    : id_(id), owner_(owner), expected_(expected), weight_(weight) {}
 
 ref_state::~ref_state() {
     try {
@@ -30,14 +30,14 @@ ref_state::~ref_state() {
 }
 
 std::shared_ptr<ref_state> ref_state::make_here(int owner, bytes value, bool is_error) {
-    auto s = std::make_shared<ref_state>(0, owner, 0, true);
+    auto s = std::make_shared<ref_state>(0, owner, 0, arrival::value);
     s->on_value(std::make_shared<const bytes>(std::move(value)), 0, is_error);
     return s;
 }
 
 std::shared_ptr<ref_state> ref_state::adopt(ref_handle&& h) {
     if (h.has_value) return make_here(h.owner, std::move(h.value), h.is_error);
-    return std::make_shared<ref_state>(h.id, h.owner, h.weight, false);
+    return std::make_shared<ref_state>(h.id, h.owner, h.weight, arrival::nothing);
 }
 
 void ref_state::release_weight() {
@@ -72,7 +72,7 @@ bool ref_state::isready() {
     bool subscribe = false;
     {
         std::lock_guard lock(mutex_);
-        subscribe = !notified_ && !watching_;
+        subscribe = expected_ == arrival::nothing && !watching_;
         watching_ = true;
     }
     if (subscribe) {
@@ -106,13 +106,15 @@ std::span<const char> ref_state::fetch_bytes() {
             rt.io().wait_until([&] { return (s = rt.store().get(id_, std::nullopt)).has_value(); });
             on_value(s->data, 0, s->is_error);
         } else {
-            auto req = rt.new_request_id();
-            rt.expect(req, owner_, shared_from_this());
-            try {
-                rt.send(owner_, request_head(kind::fetch, req, id_));
-            } catch (...) {
-                rt.forget(req);
-                throw;
+            if (expected_ != arrival::value) {
+                auto req = rt.new_request_id();
+                rt.expect(req, owner_, shared_from_this());
+                try {
+                    rt.send(owner_, request_head(kind::fetch, req, id_));
+                } catch (...) {
+                    rt.forget(req);
+                    throw;
+                }
             }
             rt.io().wait_until([this] { return current() == status::here || current() == status::failed; });
         }
@@ -146,7 +148,7 @@ ref_handle ref_state::share() {
         if (owner_ == rt.id()) {
             rt.store().add_weight(id_, value_store::initial_weight);
         } else {
-            auto ack = std::make_shared<ref_state>(0, owner_, 0, true);
+            auto ack = std::make_shared<ref_state>(0, owner_, 0, arrival::value);
             auto req = rt.new_request_id();
             rt.expect(req, owner_, ack);
             bytes head = request_head(kind::add_weight, req, id_);

@@ -52,9 +52,9 @@ std::shared_ptr<connection> connect_to_master(const std::string& addresses) {
     give_up("cannot reach the master: " + errors);
 }
 
-/// Reads the master's answer to our greeting (before the engine runs).
-welcome_msg read_welcome(connection& master) {
-    std::deque<inbound> frames;
+/// Reads the master's answer to our greeting (before the engine runs). Frames that arrived
+/// behind it stay in `frames` for the engine.
+welcome_msg read_welcome(connection& master, std::deque<inbound>& frames) {
     std::string why;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (frames.empty()) {
@@ -63,7 +63,8 @@ welcome_msg read_welcome(connection& master) {
         if (!master.read_frames(frames, why)) give_up("the master closed the link: " + why);
         if (std::chrono::steady_clock::now() > deadline) give_up("no answer from the master");
     }
-    auto& body = frames.front().body;
+    auto body = std::move(frames.front().body);
+    frames.pop_front();
     if (static_cast<kind>(body[0]) != kind::welcome) give_up("unexpected answer from the master");
     return decode_as<welcome_msg>(std::span<const char>(body).subspan(1));
 }
@@ -111,7 +112,8 @@ void serve_as_worker() {
     } catch (const dc::error& e) {
         give_up(e.what());
     }
-    auto welcome = read_welcome(*master);
+    std::deque<inbound> early;
+    auto welcome = read_welcome(*master, early);
     if (!welcome.accepted) give_up("the master refused this worker: " + welcome.reason);
 
     master->peer_id = 1;
@@ -119,7 +121,7 @@ void serve_as_worker() {
     master->set_frame_limit(UINT64_MAX >> 1);
     rt.add_process({1, "master", {}}, master);
     for (const auto& peer : welcome.peers) rt.add_process(peer, nullptr);
-    rt.io().add(master);
+    rt.io().add(master, std::move(early));
     watch_master(master->fd());
     DC_LOG(debug, "worker " << id << " joined");
 

@@ -32,8 +32,11 @@ class ref_state : public std::enable_shared_from_this<ref_state> {
 public:
     enum class status : int { pending, done, here, failed };
 
-    /// A value computed (or being computed) on `owner`; `notified` when `done` will be sent here.
-    ref_state(std::uint64_t id, int owner, std::int64_t weight, bool notified);
+    /// What the owner will send here without being asked.
+    enum class arrival { nothing, done, value };
+
+    /// A value computed (or being computed) on `owner`.
+    ref_state(std::uint64_t id, int owner, std::int64_t weight, arrival expected);
     /// Returns this process's weight to the owner.
     ~ref_state();
     ref_state(const ref_state&) = delete;
@@ -72,7 +75,7 @@ private:
     int owner_;
     std::atomic<status> status_{status::pending};
     std::atomic<bool> remote_error_{false};
-    bool notified_;
+    const arrival expected_;
     std::mutex mutex_; // guards weight_, data_, error_, watching_, fetching_
     std::int64_t weight_;
     bool watching_ = false;

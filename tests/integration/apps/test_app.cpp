@@ -1,0 +1,63 @@
+// A program for the dcrun tests. Its first argument picks what it does.
+
+#include <dc/dc.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+#ifdef DC_TEST_OTHER_BUILD
+static const char* build_flavour = "other";
+#else
+static const char* build_flavour = "main";
+#endif
+
+namespace {
+
+std::vector<std::string> g_argv;
+
+std::string report() {
+    const char* colour = std::getenv("DC_TEST_COLOUR");
+    std::string argv;
+    for (const auto& a : g_argv) argv += "[" + a + "]";
+    return "worker " + std::to_string(dc::myid()) + " cwd=" +
+           std::filesystem::current_path().string() + " colour=" + (colour ? colour : "unset") +
+           " argv=" + argv;
+}
+
+int run(const std::string& mode, int argc, char** argv) {
+    if (mode == "report") {
+        std::cout << "nprocs " << dc::nprocs() << " flavour " << build_flavour << std::endl;
+        for (int id : dc::workers()) std::cout << dc::remotecall_fetch(report, id) << std::endl;
+        return 0;
+    }
+    if (mode == "print") {
+        dc::everywhere([] { std::cout << "line from " << dc::myid() << std::endl; });
+        dc::remote_do([] { std::cerr << "error line from " << dc::myid() << std::endl; }, 2);
+        return 0;
+    }
+    if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
+    if (mode == "pids") { // prints every pid, then waits to be killed
+        std::cout << "master " << ::getpid() << std::endl;
+        for (int id : dc::workers()) {
+            std::cout << "worker " << dc::remotecall_fetch([] { return static_cast<int>(::getpid()); }, id)
+                      << std::endl;
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(60));
+        return 0;
+    }
+    std::cerr << "unknown mode " << mode << std::endl;
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    g_argv.assign(argv, argv + argc);
+    dc::init(argc, argv);
+    std::cout << "main continues in process " << dc::myid() << std::endl;
+    return run(argc > 1 ? argv[1] : "report", argc, argv);
+}

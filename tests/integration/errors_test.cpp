@@ -1,0 +1,65 @@
+// Errors: remote exceptions keep the worker serving; a dead worker fails its calls clearly.
+
+#include "cluster_fixture.hpp"
+
+#include <csignal>
+#include <unistd.h>
+
+namespace {
+struct custom_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+int fail_with(int code) {
+    if (code == 1) throw custom_error("custom trouble");
+    if (code == 2) throw 42; // not a std::exception
+    return code;
+}
+} // namespace
+
+TEST_F(cluster_test, a_remote_throw_arrives_as_remote_exception) {
+    try {
+        dc::remotecall_fetch(fail_with, 2, 1);
+        FAIL() << "expected remote_exception";
+    } catch (const dc::remote_exception& e) {
+        EXPECT_EQ(e.pid(), 2);
+        EXPECT_EQ(std::string(e.what()), "On worker 2: (anonymous namespace)::custom_error: custom trouble");
+        EXPECT_EQ(e.message(), "custom trouble");
+    }
+    EXPECT_THROW(dc::remotecall_fetch(fail_with, 3, 2), dc::remote_exception);
+    // The worker keeps serving.
+    EXPECT_EQ(dc::remotecall_fetch(fail_with, 2, 5), 5);
+}
+
+TEST_F(cluster_test, errors_are_kept_in_futures_and_rethrown_by_wait_and_fetch) {
+    auto f = dc::remotecall(fail_with, 2, 1);
+    EXPECT_THROW(f.wait(), dc::remote_exception);
+    EXPECT_THROW(f.fetch(), dc::remote_exception);
+    EXPECT_THROW(f.fetch(), dc::remote_exception); // every time
+    EXPECT_THROW(dc::remotecall_wait(fail_with, 3, 1), dc::remote_exception);
+}
+
+TEST_F(cluster_test, a_dead_worker_fails_pending_and_later_calls) {
+    auto pending = dc::remotecall([] {
+        ::kill(::getpid(), SIGKILL);
+        return 0;
+    }, 2);
+    try {
+        pending.fetch();
+        FAIL() << "expected process_exited";
+    } catch (const dc::process_exited& e) {
+        EXPECT_EQ(e.pid(), 2);
+    }
+    EXPECT_THROW(dc::remotecall_fetch([] { return 1; }, 2), dc::process_exited);
+    EXPECT_EQ(dc::workers(), std::vector<int>{3});
+    // The master and the other worker carry on, and so do new workers.
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 3), 3);
+    auto added = dc::addprocs(1);
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, added[0]), added[0]);
+}
+
+TEST_F(cluster_test, the_survivors_learn_that_a_worker_died) {
+    dc::remote_do([] { ::_exit(9); }, 3);
+    EXPECT_THROW(dc::remotecall_fetch([] { return 1; }, 3), dc::process_exited);
+    // Worker 2 is told by the master and fails a call to 3 at once.
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::procs(); }, 2), (std::vector<int>{1, 2}));
+}

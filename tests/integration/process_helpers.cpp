@@ -1,0 +1,65 @@
+#include "process_helpers.hpp"
+
+#include <boost/process.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace bp = boost::process;
+
+namespace {
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+} // namespace
+
+run_result run_command(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env, int limit_s) {
+    static int counter = 0;
+    const auto base = std::filesystem::temp_directory_path() /
+                      ("dcrun_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    const auto out = base.string() + ".out", err = base.string() + ".err";
+    bp::environment e = boost::this_process::environment();
+    for (const auto& [k, v] : env) e[k] = v;
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    bp::child c(bp::exe = args[0], bp::args = rest, e, bp::std_out > out, bp::std_err > err,
+                bp::std_in < bp::null);
+    run_result r;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limit_s);
+    while (c.running() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (c.running()) {
+        c.terminate();
+    } else {
+        r.code = c.exit_code();
+    }
+    r.out = slurp(out);
+    r.err = slurp(err);
+    std::filesystem::remove(out);
+    std::filesystem::remove(err);
+    return r;
+}
+
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+    std::vector<std::string> found;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (line.find(needle) != std::string::npos) found.push_back(line);
+    }
+    return found;
+}
+
+bool process_alive(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return false;
+    std::string pid_text, name, state;
+    stat >> pid_text >> name >> state;
+    return state != "Z";
+}
