@@ -49,7 +49,16 @@ public:
     /// Id of the process that holds (or computes) the value.
     int where() const { return detail::checked(ref()).owner(); }
 
-    template <class A> void save(A& ar) const { ar(detail::checked(ref()).share()); }
+    template <class A> void save(A& ar) const {
+        auto& state = detail::checked(ref());
+        if (shared_->value) { // fetched: the value travels, not a reference
+            detail::bytes encoded;
+            detail::encode_into(encoded, *shared_->value);
+            ar(state.share_inline(std::move(encoded)));
+        } else {
+            ar(state.share());
+        }
+    }
     template <class A> void load(A& ar) {
         detail::ref_handle h;
         ar(h);
@@ -65,6 +74,7 @@ private:
         auto& s = *shared_;
         std::call_once(s.once, [&s] {
             s.value.emplace(detail::decode_as<T>(detail::checked(s.ref).fetch_bytes()));
+            s.ref->drop_encoded(); // the decoded copy is kept; do not hold the value twice
         });
         return *s.value;
     }

@@ -2,6 +2,7 @@
 
 #include "cluster/runtime.hpp"
 #include "transport/bind_address.hpp"
+#include "transport/endpoint.hpp"
 #include "transport/wire.hpp"
 #include "util/build_id.hpp"
 #include "util/log.hpp"
@@ -63,14 +64,19 @@ launcher::worker_command master::make_command(const options& o) const {
     cmd.args = o.exeflags;
     cmd.dir = o.dir.empty() ? std::filesystem::current_path().string() : o.dir;
     cmd.env = o.env;
+    // DC_TRANSPORT=tcp makes same-host workers use TCP instead of Unix sockets (benchmarks).
+    const bool tcp_only = env::get(env::transport).value_or("") == "tcp";
     std::string addresses;
-    for (const auto& a : rt.addresses()) addresses += (addresses.empty() ? "" : ";") + a;
+    for (const auto& a : rt.addresses()) {
+        if (tcp_only && is_local_address(a)) continue;
+        addresses += (addresses.empty() ? "" : ";") + a;
+    }
     cmd.env[env::role] = "worker";
     cmd.env[env::master] = addresses;
     cmd.env[env::cookie] = rt.cookie();
     cmd.env[env::topology] = topology_name(o.topology);
     cmd.env[env::bind_to] = bind_address_;
-    for (const char* inherited : {env::log_level, env::spin_us}) {
+    for (const char* inherited : {env::log_level, env::spin_us, env::transport}) {
         if (auto v = env::get(inherited)) cmd.env[inherited] = *v;
     }
     return cmd;

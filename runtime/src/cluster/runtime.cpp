@@ -184,8 +184,9 @@ std::shared_ptr<connection> runtime::link_to(int pid) {
 
 std::shared_ptr<connection> runtime::open_link(const peer_info& peer) {
     std::string errors;
+    const bool tcp_only = launcher::env::get(launcher::env::transport).value_or("") == "tcp";
     for (const auto& address : peer.addresses) {
-        if (is_local_address(address) && peer.host != host_) continue;
+        if (is_local_address(address) && (peer.host != host_ || tcp_only)) continue;
         try {
             int fd = connect_to(address, link_timeout);
             auto c = std::make_shared<connection>(fd, "worker " + std::to_string(peer.id));

@@ -101,6 +101,9 @@ void engine::wake() {
 void engine::poll_once(int timeout_ms) {
     epoll_event events[64];
     int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
+    if (n > 0) { // bytes flowing count as activity: keep polling while a large frame streams in
+        last_activity_ns_.store(now_ns(), std::memory_order_relaxed);
+    }
     for (int i = 0; i < n; ++i) {
         const int fd = events[i].data.fd;
         if (fd == wake_fd_) {

@@ -164,6 +164,20 @@ ref_handle ref_state::share() {
     return h;
 }
 
+ref_handle ref_state::share_inline(bytes value) const {
+    ref_handle h;
+    h.id = id_;
+    h.owner = owner_;
+    h.has_value = true;
+    h.value = std::move(value);
+    return h;
+}
+
+void ref_state::drop_encoded() noexcept {
+    std::lock_guard lock(mutex_);
+    if (!remote_error_) data_.reset();
+}
+
 void ref_state::on_value(std::shared_ptr<const bytes> data, std::size_t offset, bool is_error) {
     {
         std::lock_guard lock(mutex_);

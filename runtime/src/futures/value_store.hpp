@@ -7,11 +7,12 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <dc/detail/bytes.hpp>
+
 #include <vector>
 
 namespace dc::detail {
 
-using bytes = std::vector<char>;
 
 class value_store {
 public:

@@ -3,6 +3,7 @@
 #include <dc/errors.hpp>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,8 +27,14 @@ void write_length(char* p, std::uint64_t n) {
     for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
+// The peer is draining the buffer right now in the common case, so poll without sleeping for
+// a while before blocking (a sleeping sender pays the slow wake-up of this VM per buffer).
 void wait_writable(int fd) {
     pollfd p{fd, POLLOUT, 0};
+    const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(500);
+    while (std::chrono::steady_clock::now() < spin_until) {
+        if (::poll(&p, 1, 0) > 0) return;
+    }
     while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
     }
 }

@@ -11,11 +11,12 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <dc/detail/bytes.hpp>
+
 #include <vector>
 
 namespace dc::detail {
 
-using bytes = std::vector<char>;
 
 class connection;
 /// A frame read from a connection; an empty body marks end of stream.

@@ -6,14 +6,15 @@
 #include <span>
 #include <stdexcept>
 #include <type_traits>
-#include <vector>
+#include <dc/detail/bytes.hpp>
 
 namespace dc::detail {
 
-template <class T> void put(std::vector<char>& out, const T& value) {
+template <class T> void put(bytes& out, const T& value) {
     static_assert(std::is_trivially_copyable_v<T>);
-    const auto* p = reinterpret_cast<const char*>(&value);
-    out.insert(out.end(), p, p + sizeof(T));
+    const std::size_t at = out.size();
+    out.resize(at + sizeof(T));
+    std::memcpy(out.data() + at, &value, sizeof(T));
 }
 
 /// Reads a T at `offset` and advances it. Throws std::out_of_range on a short message.

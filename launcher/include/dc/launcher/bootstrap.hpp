@@ -23,7 +23,8 @@ inline constexpr const char* extra_env = "DC_LAUNCH_ENV";  ///< list of K=V
 inline constexpr const char* timeout = "DC_LAUNCH_TIMEOUT";
 inline constexpr const char* log_level = "DC_LOG_LEVEL";
 inline constexpr const char* bind_to = "DC_BIND_TO";
-inline constexpr const char* spin_us = "DC_SPIN_US";
+inline constexpr const char* spin_us = "DC_SPIN_US";   ///< how long a waiting thread polls
+inline constexpr const char* transport = "DC_TRANSPORT"; ///< "tcp": no Unix sockets on one host
 
 /// Joins items with the ASCII unit separator (which never occurs in arguments or K=V pairs).
 std::string join_list(const std::vector<std::string>& items);

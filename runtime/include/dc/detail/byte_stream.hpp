@@ -8,11 +8,12 @@
 #include <ostream>
 #include <span>
 #include <streambuf>
+#include <dc/detail/bytes.hpp>
+
 #include <vector>
 
 namespace dc::detail {
 
-using bytes = std::vector<char>;
 
 /// Appends everything written to a byte vector.
 class vector_sink : public std::streambuf {

@@ -7,11 +7,12 @@
 
 #include <cstdint>
 #include <span>
+#include <dc/detail/bytes.hpp>
+
 #include <vector>
 
 namespace dc::detail {
 
-using bytes = std::vector<char>;
 
 /// What the receiver needs to find the code of a call.
 struct function_id {

@@ -61,6 +61,10 @@ public:
     std::span<const char> fetch_bytes();
     /// Handle for sending this future to another process (splits this process's weight).
     ref_handle share();
+    /// Handle that carries `value` (already encoded) instead of a reference.
+    ref_handle share_inline(bytes value) const;
+    /// Frees the encoded value once the caller keeps a decoded copy (fetch caches it).
+    void drop_encoded() noexcept;
 
     // Called by the runtime when messages arrive.
     void on_value(std::shared_ptr<const bytes> data, std::size_t offset, bool is_error);
