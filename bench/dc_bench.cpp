@@ -56,7 +56,7 @@ void throughput(int worker) {
 void bandwidth(int worker) {
     const std::size_t bytes = 64u << 20;
     double best = 0;
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 10; ++i) {
         auto f = dc::remotecall(make_block, worker, bytes);
         f.wait(); // computed and stored on the worker; now time only the transfer
         auto t0 = clock_type::now();

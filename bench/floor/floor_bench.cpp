@@ -133,8 +133,19 @@ void set_recv_timeout(int fd) {
     check(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), "setsockopt SO_RCVTIMEO");
 }
 
+// The same 4 MiB kernel buffers dcrun asks for, so the floor is measured like for like.
+void set_big_buffers(int fd) {
+    const int size = 4 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+}
+
 int open_socket(bool tcp) {
-    return check(socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+    int fd = check(socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+    set_big_buffers(fd);
+    return fd;
 }
 
 // Returns the listening fd; `addr` receives the port (tcp) or abstract name (unix) for children.
@@ -167,6 +178,7 @@ int accept_one(int listener, bool tcp) {
     if (check(poll(&pfd, 1, accept_timeout_ms), "poll") == 0)
         die("timed out waiting for a child to connect (did it fail to start?)");
     int fd = check(accept4(listener, nullptr, nullptr, SOCK_CLOEXEC), "accept");
+    set_big_buffers(fd);
     if (tcp) set_nodelay(fd);
     set_recv_timeout(fd);
     return fd;
@@ -371,11 +383,13 @@ void child_echo(bool tcp, const std::string& addr, bool busy) {
 
 void child_stream(bool tcp, const std::string& addr, std::size_t total) {
     int fd = connect_to(tcp, addr);
-    std::vector<char> chunk(stream_chunk, 'x');
+    // A whole array, as a real transfer reads it from memory (a re-sent 1 MiB chunk would stay
+    // in cache and flatter the floor).
+    std::vector<char> data(total, 'x');
     char go;
     for (int rep = 0; rep < repeats && recv_exact(fd, &go, 1, false); ++rep) {
         for (std::size_t sent = 0; sent < total; sent += stream_chunk)
-            send_all(fd, chunk.data(), std::min(stream_chunk, total - sent), false);
+            send_all(fd, data.data() + sent, std::min(stream_chunk, total - sent), false);
     }
 }
 

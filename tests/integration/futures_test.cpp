@@ -124,3 +124,24 @@ TEST(future, empty_future_throws_a_clear_error) {
     dc::future<int> f;
     EXPECT_THROW(f.wait(), dc::error);
 }
+
+TEST_F(cluster_test, large_arrays_arrive_intact_by_fetch_and_by_remotecall_fetch) {
+    auto make = [](int n, int base) {
+        std::vector<std::int64_t> v(n);
+        std::iota(v.begin(), v.end(), base);
+        return v;
+    };
+    const int n = 3 << 20; // 24 MiB: received straight into the vector's storage
+    auto f = dc::remotecall(make, 2, n, 5);
+    f.wait();
+    const auto& a = f.fetch();
+    ASSERT_EQ(a.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(a.front(), 5);
+    EXPECT_EQ(a.back(), 5 + n - 1);
+    auto b = dc::remotecall_fetch(make, 3, n, -7);
+    ASSERT_EQ(b.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(b[12345], 12345 - 7);
+    EXPECT_EQ(b.back(), n - 8);
+    auto empty = dc::remotecall_fetch(make, 2, 0, 0);
+    EXPECT_TRUE(empty.empty());
+}

@@ -6,6 +6,7 @@
 #include <dc/detail/ref_state.hpp>
 #include <dc/errors.hpp>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,7 +22,37 @@ template <class T> struct future_shared {
     std::shared_ptr<ref_state> ref;
     std::once_flag once;
     std::optional<T> value;
+    T incoming{}; ///< where a large contiguous value is received directly
 };
+
+/// Fetches the value of `s` and decodes it. Vectors of arithmetic types are received straight
+/// into their storage (no copy after the network's own).
+template <class T> T fetch_value(future_shared<T>& s) {
+    auto& ref = checked(s.ref);
+    if constexpr (is_raw_vector<T>::value) {
+        using element = typename T::value_type;
+        ref.set_sink([&s](std::size_t encoded_size, std::size_t& skip) -> char* {
+            skip = sizeof(std::uint64_t); // the element count
+            if (encoded_size < skip || (encoded_size - skip) % sizeof(element) != 0) return nullptr;
+            s.incoming.resize((encoded_size - skip) / sizeof(element));
+            return reinterpret_cast<char*>(s.incoming.data());
+        });
+        struct unset {
+            ref_state& r;
+            ~unset() { r.set_sink(nullptr); }
+        } guard{ref};
+        auto encoded = ref.fetch_bytes();
+        if (ref.placed()) {
+            std::uint64_t count = 0;
+            std::memcpy(&count, encoded.data(), sizeof count);
+            if (count != s.incoming.size()) throw dc::error("dc::future: malformed array value");
+            return std::move(s.incoming);
+        }
+        return decode_as<T>(encoded);
+    } else {
+        return decode_as<T>(ref.fetch_bytes());
+    }
+}
 
 inline ref_state& checked(const std::shared_ptr<ref_state>& s) {
     if (!s) throw dc::error("dc::future: this future is empty (default-constructed or moved from)");
@@ -73,7 +104,7 @@ private:
     const T& get() {
         auto& s = *shared_;
         std::call_once(s.once, [&s] {
-            s.value.emplace(detail::decode_as<T>(detail::checked(s.ref).fetch_bytes()));
+            s.value.emplace(detail::fetch_value(s));
             s.ref->drop_encoded(); // the decoded copy is kept; do not hold the value twice
         });
         return *s.value;

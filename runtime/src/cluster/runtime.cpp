@@ -54,6 +54,27 @@ runtime::runtime()
     : cookie_(random_cookie()), host_(boost::asio::ip::host_name()),
       engine_(std::make_unique<engine>(*this, spin_budget())) {
     current = this;
+    connection::set_placement_hook(&runtime::place_large_value);
+}
+
+// A large result whose future waits with a sink is received straight into the value's storage.
+placement runtime::place_large_value(std::span<const char> start, std::uint64_t length) {
+    constexpr std::size_t head = 1 + sizeof(std::uint64_t) + 1; // kind, req, is_error
+    if (start.size() < head || static_cast<kind>(start[0]) != kind::result || start[head - 1]) {
+        return {};
+    }
+    std::size_t off = 1;
+    auto state = current.load()->find_pending(take<std::uint64_t>(start, off));
+    if (!state) return {};
+    std::size_t skip = 0;
+    char* where = state->place(length - head, skip);
+    return where ? placement{head + skip, where} : placement{};
+}
+
+std::shared_ptr<ref_state> runtime::find_pending(std::uint64_t req) const {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(req);
+    return it == pending_.end() ? nullptr : it->second.state;
 }
 
 runtime::~runtime() {

@@ -105,6 +105,8 @@ private:
     void on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body, bool value);
     void answer(int pid, std::uint64_t req, bool value, const value_store::stored& s);
     std::shared_ptr<ref_state> take_pending(std::uint64_t req);
+    std::shared_ptr<ref_state> find_pending(std::uint64_t req) const;
+    static placement place_large_value(std::span<const char> start, std::uint64_t length);
 
     std::atomic<int> id_{1};
     std::string cookie_;

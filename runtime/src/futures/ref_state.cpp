@@ -178,7 +178,21 @@ void ref_state::drop_encoded() noexcept {
     if (!remote_error_) data_.reset();
 }
 
+void ref_state::set_sink(sink s) {
+    std::lock_guard lock(mutex_);
+    sink_ = std::move(s);
+}
+
+char* ref_state::place(std::size_t encoded_size, std::size_t& skip) {
+    std::lock_guard lock(mutex_);
+    if (!sink_) return nullptr;
+    char* where = sink_(encoded_size, skip);
+    placing_ = where != nullptr;
+    return where;
+}
+
 void ref_state::on_value(std::shared_ptr<const bytes> data, std::size_t offset, bool is_error) {
+    placed_ = placing_.exchange(false);
     {
         std::lock_guard lock(mutex_);
         data_ = std::move(data);

@@ -19,11 +19,22 @@ namespace dc::detail {
 
 
 class connection;
-/// A frame read from a connection; an empty body marks end of stream.
+/// A frame read from a connection; an empty body marks end of stream. `placed`: the body
+/// holds only the frame's first bytes, the rest went straight to a destination (see placement).
 struct inbound {
     std::shared_ptr<connection> from;
     bytes body;
+    bool placed = false;
 };
+
+/// Where the rest of a large frame goes: body bytes from offset `skip` on are received straight
+/// into `destination` (room for length - skip bytes), so a large array is not copied again.
+struct placement {
+    std::size_t skip = 0;
+    char* destination = nullptr; ///< nullptr: keep the whole body in the frame
+};
+/// Decides a placement from the first bytes of a large frame's body and its length.
+using placement_hook = placement (*)(std::span<const char> start, std::uint64_t length);
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
@@ -44,6 +55,8 @@ public:
     /// false at end of stream or on a protocol error (then `why` says which).
     bool read_frames(std::deque<inbound>& out, std::string& why);
     void set_frame_limit(std::uint64_t limit) noexcept { frame_limit_ = limit; }
+    /// Installs the process-wide placement hook (used only on authenticated connections).
+    static void set_placement_hook(placement_hook hook) noexcept;
 
     /// Sends one frame made of head + body (body may be empty). Blocks until written.
     /// Throws dc::error if the peer is gone.
@@ -56,6 +69,7 @@ public:
 
 private:
     bool parse_buffered(std::deque<inbound>& out, std::string& why);
+    void start_large_frame(const char* start, std::size_t available, std::uint64_t length);
 
     int fd_;
     std::string label_;
@@ -65,6 +79,8 @@ private:
     std::size_t buffer_begin_ = 0;
     bytes large_;            // body of a large frame being received directly
     std::size_t large_filled_ = 0;
+    std::uint64_t large_length_ = 0;
+    placement placed_;       // where a placed large frame's tail goes
 };
 
 } // namespace dc::detail

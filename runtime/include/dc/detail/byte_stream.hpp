@@ -3,7 +3,9 @@
 
 #include <cereal/archives/binary.hpp>
 
+#include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <istream>
 #include <ostream>
 #include <span>
@@ -51,8 +53,25 @@ template <class... T> void encode_into(bytes& out, const T&... values) {
     ar(values...);
 }
 
+template <class T> struct is_raw_vector : std::false_type {};
+template <class U, class A>
+struct is_raw_vector<std::vector<U, A>> : std::bool_constant<std::is_arithmetic_v<U>> {};
+
 /// Deserializes one value of type T from the start of `in`.
 template <class T> T decode_as(std::span<const char> in) {
+    if constexpr (is_raw_vector<T>::value) {
+        // cereal's layout for these is <u64 count><raw elements>; building the vector from the
+        // range copies once, where cereal would zero-fill it first and then copy.
+        using element = typename T::value_type;
+        std::uint64_t count = 0;
+        if (in.size() < sizeof count) throw cereal::Exception("truncated vector");
+        std::memcpy(&count, in.data(), sizeof count);
+        if (count > (in.size() - sizeof count) / sizeof(element)) {
+            throw cereal::Exception("truncated vector");
+        }
+        const auto* first = reinterpret_cast<const element*>(in.data() + sizeof count);
+        return T(first, first + count);
+    }
     span_source src(in);
     std::istream is(&src);
     cereal::BinaryInputArchive ar(is);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -66,6 +67,17 @@ public:
     /// Frees the encoded value once the caller keeps a decoded copy (fetch caches it).
     void drop_encoded() noexcept;
 
+    /// Where a large value may be received directly: given the encoded size, returns storage
+    /// for the bytes after the first `skip` (which it sets), or nullptr to decline.
+    using sink = std::function<char*(std::size_t encoded_size, std::size_t& skip)>;
+    /// Installs (or, with nullptr, removes) the sink used by the next fetch.
+    void set_sink(sink s);
+    /// Called by the transport when a large value starts to arrive.
+    char* place(std::size_t encoded_size, std::size_t& skip);
+    /// True when the value was received through the sink (fetch_bytes then holds only the
+    /// first `skip` bytes).
+    bool placed() const noexcept { return placed_; }
+
     // Called by the runtime when messages arrive.
     void on_value(std::shared_ptr<const bytes> data, std::size_t offset, bool is_error);
     void on_done(bool is_error);
@@ -83,6 +95,9 @@ private:
     std::mutex mutex_; // guards weight_, data_, error_, watching_, fetching_
     std::int64_t weight_;
     bool watching_ = false;
+    sink sink_;
+    std::atomic<bool> placing_{false};
+    std::atomic<bool> placed_{false};
     std::shared_ptr<const bytes> data_;
     std::size_t offset_ = 0;
     std::exception_ptr error_;

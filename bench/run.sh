@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints one table: dcrun next to the raw floor measured in this run.
+#   bash bench/run.sh [BUILD_DIR]     (bash scripts/run.sh bench builds first)
+set -euo pipefail
+B=${1:-build}
+DCRUN="$B/cli/dcrun"; FLOOR="$B/bench/floor_bench"; DCB="$B/bench/dc_bench"
+value() { awk -F'\t' -v n="$1" '$1 == n { print $2 }'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ms_of() { # wall time of a command in ms, median of 11 runs
+  for _ in $(seq 11); do
+    s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 ))
+  done | median | awk '{ printf "%.1f", $1 / 1000 }'
+}
+
+dc_unix=$("$DCRUN" -p 1 "$DCB" all)
+dc_tcp=$(DC_TRANSPORT=tcp "$DCRUN" -p 1 "$DCB" rtt)
+tcp_busy=$("$FLOOR" pingpong tcp busy | value tcp_pingpong_busy)
+tcp_block=$("$FLOOR" pingpong tcp blocking | value tcp_pingpong_blocking)
+unix_busy=$("$FLOOR" pingpong unix busy | value unix_pingpong_busy)
+unix_block=$("$FLOOR" pingpong unix blocking | value unix_pingpong_blocking)
+unix_stream=$("$FLOOR" stream unix | value unix_stream)
+tcp_stream=$("$FLOOR" stream tcp | value tcp_stream)
+spawn2=$("$FLOOR" spawn 2 | value spawn_connect_2)
+plain_rss=$("$FLOOR" idle_rss | value plain_process_rss)
+startup=$(ms_of "$DCRUN" -p 2 "$B/bench/startup_app")
+
+rtt_unix=$(echo "$dc_unix" | value remotecall_fetch_rtt)
+rtt_tcp=$(echo "$dc_tcp" | value remotecall_fetch_rtt)
+fetch=$(echo "$dc_unix" | value fetch_64MiB)
+rss=$(echo "$dc_unix" | value idle_worker_rss)
+calls=$(echo "$dc_unix" | value remotecall_throughput)
+oneway=$(echo "$dc_unix" | value remote_do_throughput)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "| workload | dcrun | floor (same run) | dcrun / floor | target |"
+echo "|---|---|---|---|---|"
+printf "| remotecall_fetch round trip, Unix socket | %.1f µs | %.1f µs busy-poll TCP (Unix: %.1f busy, %.1f blocking) | %s of TCP busy | ≤ 2 |\n" "$rtt_unix" "$tcp_busy" "$unix_busy" "$unix_block" "$(ratio "$rtt_unix" "$tcp_busy")"
+printf "| remotecall_fetch round trip, TCP | %.1f µs | %.1f µs busy-poll TCP (%.1f blocking) | %s | ≤ 2 |\n" "$rtt_tcp" "$tcp_busy" "$tcp_block" "$(ratio "$rtt_tcp" "$tcp_busy")"
+printf "| small calls: remotecall + fetch, 1000 in flight | %.0f calls/s | 1 / busy-poll Unix RTT = %.0f/s | | |\n" "$calls" "$(awk -v r="$unix_busy" 'BEGIN { print 1e6 / r }')"
+printf "| small calls: remote_do stream | %.0f calls/s | | | |\n" "$oneway"
+printf "| 64 MiB fetch (steady state) | %.0f MiB/s | %.0f MiB/s Unix stream (TCP %.0f) | %s | ≥ 0.70 |\n" "$fetch" "$unix_stream" "$tcp_stream" "$(ratio "$fetch" "$unix_stream")"
+printf "| dcrun -p 2 to first result (whole run) | %s ms | %s ms fork+exec+connect of 2 | | < 30 ms |\n" "$startup" "$spawn2"
+printf "| idle worker RSS | %.1f MiB | %.1f MiB plain process | | < 8 MiB |\n" "$rss" "$plain_rss"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages dcrun needs, only when some are missing (idempotent).
+set -euo pipefail
+packages=(
+  g++ cmake make pkg-config
+  libboost-dev libboost-filesystem-dev libcli11-dev libyaml-cpp-dev libtoml11-dev
+  libgtest-dev libgmock-dev libcereal-dev libssh-dev libeigen3-dev
+  python3
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
