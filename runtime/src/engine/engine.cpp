@@ -165,7 +165,7 @@ void engine::drive(const std::function<bool()>& ready, clock::time_point deadlin
         if (now >= deadline) break;
         const long long spin_until =
             std::max(start, last_activity_ns_.load(std::memory_order_relaxed)) + spin_.count() * 1000;
-        if (now_ns() < spin_until) {
+        if (now.time_since_epoch().count() < spin_until) {
             poll_once(0);
             continue;
         }

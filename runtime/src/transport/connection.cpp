@@ -72,6 +72,8 @@ bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
                                : large_.data() + large_filled_;
             ssize_t n = ::recv(fd_, target, large_length_ - large_filled_, 0);
             if (n > 0) {
+                const bool drained = large_filled_ + static_cast<std::size_t>(n) < large_length_ &&
+                                     static_cast<std::size_t>(n) < (4u << 20);
                 large_filled_ += static_cast<std::size_t>(n);
                 if (large_filled_ == large_length_) {
                     out.push_back({shared_from_this(), std::move(large_),
@@ -81,6 +83,7 @@ bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
                     large_length_ = 0;
                     placed_ = {};
                 }
+                if (drained) return true; // a short read: the socket is empty for now
                 continue;
             }
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
@@ -106,6 +109,8 @@ bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
             return false;
         }
         if (!parse_buffered(out, why)) return false;
+        // A short read means the socket is empty for now; level-triggered epoll reports more.
+        if (static_cast<std::size_t>(n) < chunk) return true;
     }
 }
 
