@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/process.hpp>
+
+#include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -118,35 +122,64 @@ TEST(dcrun, a_timeout_names_the_worker_and_its_last_output) {
     EXPECT_NE(r.err.find("still booting"), std::string::npos) << r.err;
 }
 
-TEST(dcrun, workers_exit_when_the_master_is_killed) {
-    const auto out = std::filesystem::temp_directory_path() /
-                     ("dcrun_orphans_" + std::to_string(::getpid()));
-    // Run in the background so the test can kill the master while it sleeps.
-    const std::string cmd = std::string(DCRUN_PATH) + " -p 2 " + TEST_APP_PATH + " pids > " +
-                            out.string() + " 2>&1 &";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-    std::vector<int> workers;
+namespace {
+
+struct running_cluster {
+    boost::process::child dcrun;
     int master = 0;
-    for (int i = 0; i < 600 && workers.size() < 2; ++i) { // wait for the pids to be printed
+    std::vector<int> workers;
+};
+
+/// Starts `dcrun -p 2 test_app pids` and waits until it has printed every pid.
+running_cluster start_cluster(const std::filesystem::path& out) {
+    namespace bp = boost::process;
+    running_cluster c{bp::child(bp::exe = DCRUN_PATH, bp::args = {"-p", "2", TEST_APP_PATH, "pids"},
+                                bp::std_out > out.string(), bp::std_err > bp::null)};
+    for (int i = 0; i < 600 && c.workers.size() < 2; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto r = run_command({"/bin/cat", out.string()});
-        workers.clear();
-        std::istringstream in(r.out);
+        std::ifstream in(out);
+        c.workers.clear();
         for (std::string word; in >> word;) {
             int pid = 0;
             if ((word == "master" || word == "worker") && in >> pid) {
-                (word == "master" ? master : workers.emplace_back()) = pid;
+                (word == "master" ? c.master : c.workers.emplace_back()) = pid;
             }
         }
     }
-    ASSERT_GT(master, 0);
-    ASSERT_EQ(workers.size(), 2u);
-    ::kill(master, SIGKILL);
-    bool any_alive = true;
-    for (int i = 0; i < 200 && any_alive; ++i) { // up to 10 s
+    return c;
+}
+
+bool all_gone(const std::vector<int>& pids) {
+    for (int i = 0; i < 200; ++i) { // up to 10 s
+        if (std::none_of(pids.begin(), pids.end(), process_alive)) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        any_alive = process_alive(workers[0]) || process_alive(workers[1]);
     }
-    EXPECT_FALSE(any_alive) << "workers outlived their master";
+    return false;
+}
+
+class dcrun_stop : public ::testing::TestWithParam<std::string> {};
+
+} // namespace
+
+// SIGKILL of the master (nothing can clean up), and SIGINT/SIGTERM sent to dcrun.
+TEST_P(dcrun_stop, no_process_outlives_the_run) {
+    const auto out = std::filesystem::temp_directory_path() /
+                     ("dcrun_stop_" + GetParam() + "_" + std::to_string(::getpid()));
+    auto c = start_cluster(out);
+    ASSERT_GT(c.master, 0);
+    ASSERT_EQ(c.workers.size(), 2u);
+    if (GetParam() == "kill_master") {
+        ::kill(c.master, SIGKILL);
+    } else {
+        ::kill(c.dcrun.id(), GetParam() == "sigint" ? SIGINT : SIGTERM);
+    }
+    auto everyone = c.workers;
+    everyone.push_back(c.master);
+    EXPECT_TRUE(all_gone(everyone)) << "a process outlived the run";
+    c.dcrun.wait();
+    if (GetParam() != "kill_master") EXPECT_NE(c.dcrun.exit_code(), 0);
     std::filesystem::remove(out);
 }
+
+INSTANTIATE_TEST_SUITE_P(signals, dcrun_stop,
+                         ::testing::Values("kill_master", "sigint", "sigterm"));

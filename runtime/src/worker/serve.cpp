@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -84,6 +85,9 @@ void watch_master(int fd) {
 
 void serve_as_worker() {
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // lines reach the master as they are printed
+    // Ctrl-C on a terminal reaches the whole process group: the master decides, and its
+    // workers end when it does (they follow the master's link).
+    std::signal(SIGINT, SIG_IGN);
     const std::string master_addresses = required(env::master);
     const int id = std::atoi(required(env::worker_id).c_str());
     auto& rt = runtime::instance();
