@@ -19,19 +19,25 @@ double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-int add(int a, int b) { return a + b; }
+int add(int a, int b) {
+    return a + b;
+}
 
-std::vector<char> make_block(std::size_t bytes) { return std::vector<char>(bytes, 'x'); }
+std::vector<char> make_block(std::size_t bytes) {
+    return std::vector<char>(bytes, 'x');
+}
 
 void report(const std::string& name, double value, const std::string& unit) {
     std::cout << name << '\t' << value << '\t' << unit << std::endl;
 }
 
 void round_trip(int worker, const std::string& name) {
-    for (int i = 0; i < 2000; ++i) dc::remotecall_fetch(add, worker, i, 1);
+    for (int i = 0; i < 2000; ++i)
+        dc::remotecall_fetch(add, worker, i, 1);
     const int n = 20000;
     auto t0 = clock_type::now();
-    for (int i = 0; i < n; ++i) dc::remotecall_fetch(add, worker, i, 1);
+    for (int i = 0; i < n; ++i)
+        dc::remotecall_fetch(add, worker, i, 1);
     report(name, seconds_since(t0) / n * 1e6, "us");
 }
 
@@ -42,13 +48,16 @@ void throughput(int worker) {
     auto t0 = clock_type::now();
     for (int b = 0; b < batches; ++b) {
         futures.clear();
-        for (int i = 0; i < batch; ++i) futures.push_back(dc::remotecall(add, worker, i, 1));
-        for (auto& f : futures) f.fetch();
+        for (int i = 0; i < batch; ++i)
+            futures.push_back(dc::remotecall(add, worker, i, 1));
+        for (auto& f : futures)
+            f.fetch();
     }
     report("remotecall_throughput", batch * batches / seconds_since(t0), "calls/s");
     const int n = 100000;
     t0 = clock_type::now();
-    for (int i = 0; i < n; ++i) dc::remote_do(add, worker, i, 1);
+    for (int i = 0; i < n; ++i)
+        dc::remote_do(add, worker, i, 1);
     dc::remotecall_fetch(add, worker, 0, 0); // runs after all of them
     report("remote_do_throughput", n / seconds_since(t0), "calls/s");
 }
@@ -73,7 +82,8 @@ void idle_rss(int worker) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
     for (std::string line; std::getline(status, line);) {
-        if (line.rfind("VmRSS:", 0) == 0) report("idle_worker_rss", std::stod(line.substr(6)) / 1024, "MiB");
+        if (line.rfind("VmRSS:", 0) == 0)
+            report("idle_worker_rss", std::stod(line.substr(6)) / 1024, "MiB");
     }
 }
 

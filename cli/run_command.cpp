@@ -163,16 +163,16 @@ int run_program(const run_options& o) {
     }
     std::vector<std::string> args(o.command.begin() + 1, o.command.end());
     std::error_code ec;
-    bp::child master(bp::exe = program, bp::args = args, environment,
-                     bp::extend::on_exec_setup =
-                         [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); },
-                     ec);
+    bp::child master(
+        bp::exe = program, bp::args = args, environment,
+        bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); }, ec);
     if (ec) {
         std::cerr << "dcrun: cannot start " << program << ": " << ec.message() << "\n";
         return exit_not_found;
     }
     master_pid = master.id();
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, forward_signal);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(sig, forward_signal);
     master.wait(ec);
     const int raw = master.native_exit_code();
     if (WIFSIGNALED(raw)) {

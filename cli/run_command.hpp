@@ -11,7 +11,7 @@ namespace dc::cli {
 struct run_options {
     std::string procs = "0"; ///< number of local workers or "auto"
     std::string exename;
-    std::string exeflags;    ///< split on whitespace (quotes group words)
+    std::string exeflags; ///< split on whitespace (quotes group words)
     std::string dir;
     std::vector<std::string> env; ///< KEY=VALUE
     double timeout = 60.0;

@@ -15,14 +15,16 @@ matrix random_matrix(int size) {
     std::mt19937 gen(42);
     std::uniform_real_distribution<double> u;
     matrix m(static_cast<std::size_t>(size) * size);
-    for (auto& x : m) x = u(gen);
+    for (auto& x : m)
+        x = u(gen);
     return m;
 }
 
 double trace_of_square(const matrix& a) { // (A^2)_ii summed, O(n^2)
     double t = 0;
     for (int i = 0; i < n; ++i)
-        for (int k = 0; k < n; ++k) t += a[i * n + k] * a[k * n + i];
+        for (int k = 0; k < n; ++k)
+            t += a[i * n + k] * a[k * n + i];
     return t;
 }
 
@@ -32,7 +34,7 @@ int main(int argc, char** argv) {
     const int worker = dc::workers().front();
 
     auto t0 = clock::now();
-    matrix a = random_matrix(n); // built here ...
+    matrix a = random_matrix(n);                               // built here ...
     auto method1 = dc::remotecall(trace_of_square, worker, a); // ... and sent (8 MB)
     double r1 = method1.fetch();
     double s1 = std::chrono::duration<double>(clock::now() - t0).count();
@@ -40,8 +42,8 @@ int main(int argc, char** argv) {
               << a.size() * sizeof(double) << std::endl;
 
     t0 = clock::now();
-    auto a_remote = dc::remotecall(random_matrix, worker, n);          // built on the worker
-    auto method2 = dc::remotecall(trace_of_square, worker, a_remote);  // used where it lives
+    auto a_remote = dc::remotecall(random_matrix, worker, n);         // built on the worker
+    auto method2 = dc::remotecall(trace_of_square, worker, a_remote); // used where it lives
     double r2 = method2.fetch();
     double s2 = std::chrono::duration<double>(clock::now() - t0).count();
     std::cout << "method 2 (build remotely): trace " << r2 << " in " << s2

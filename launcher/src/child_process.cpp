@@ -26,15 +26,17 @@ struct child_process::impl {
 child_process::child_process(const worker_command& cmd, output_relay& relay, line_sink sink)
     : impl_(std::make_unique<impl>()) {
     bp::environment env = boost::this_process::environment();
-    for (const auto& [key, value] : cmd.env) env[key] = value;
+    for (const auto& [key, value] : cmd.env)
+        env[key] = value;
     bp::pipe output;
     std::error_code ec;
     if (cmd.dir.empty()) {
         impl_->child = bp::child(bp::exe = cmd.exe, bp::args = cmd.args, env,
                                  (bp::std_out & bp::std_err) > output, bp::std_in < bp::null, ec);
     } else {
-        impl_->child = bp::child(bp::exe = cmd.exe, bp::args = cmd.args, bp::start_dir = cmd.dir,
-                                 env, (bp::std_out & bp::std_err) > output, bp::std_in < bp::null, ec);
+        impl_->child =
+            bp::child(bp::exe = cmd.exe, bp::args = cmd.args, bp::start_dir = cmd.dir, env,
+                      (bp::std_out & bp::std_err) > output, bp::std_in < bp::null, ec);
     }
     if (ec) {
         throw std::runtime_error("cannot start " + cmd.exe +
@@ -54,7 +56,9 @@ child_process::~child_process() {
     wait_for(std::chrono::seconds(5));
 }
 
-int child_process::pid() const { return impl_->child.id(); }
+int child_process::pid() const {
+    return impl_->child.id();
+}
 
 bool child_process::running() {
     if (impl_->status) return false;

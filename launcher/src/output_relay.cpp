@@ -22,7 +22,8 @@ output_relay::~output_relay() {
     }
     [[maybe_unused]] auto n = ::write(wake_[1], "x", 1);
     thread_.join();
-    for (auto& [fd, s] : sources_) ::close(fd);
+    for (auto& [fd, s] : sources_)
+        ::close(fd);
     ::close(wake_[0]);
     ::close(wake_[1]);
 }
@@ -56,7 +57,8 @@ void output_relay::read_from(int fd, source& s) {
     }
     s.partial.append(buf, static_cast<std::size_t>(n));
     std::size_t start = 0;
-    for (auto nl = s.partial.find('\n'); nl != std::string::npos; nl = s.partial.find('\n', start)) {
+    for (auto nl = s.partial.find('\n'); nl != std::string::npos;
+         nl = s.partial.find('\n', start)) {
         s.sink(s.partial.substr(start, nl - start));
         start = nl + 1;
     }
@@ -69,7 +71,8 @@ void output_relay::loop() {
         {
             std::lock_guard lock(mutex_);
             if (stopping_) return;
-            for (auto& [fd, s] : sources_) fds.push_back({fd, POLLIN, 0});
+            for (auto& [fd, s] : sources_)
+                fds.push_back({fd, POLLIN, 0});
         }
         if (::poll(fds.data(), fds.size(), -1) < 0) continue;
         if (fds[0].revents) {

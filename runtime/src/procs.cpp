@@ -9,9 +9,13 @@ std::vector<int> addprocs(int n, const options& o) {
     return detail::master::instance().addprocs_local(n, o);
 }
 
-void rmprocs(const std::vector<int>& ids) { detail::master::instance().rmprocs(ids); }
+void rmprocs(const std::vector<int>& ids) {
+    detail::master::instance().rmprocs(ids);
+}
 
-std::vector<int> procs() { return detail::runtime::instance().ids(); }
+std::vector<int> procs() {
+    return detail::runtime::instance().ids();
+}
 
 std::vector<int> workers() {
     auto ids = procs();
@@ -20,10 +24,16 @@ std::vector<int> workers() {
     return ids;
 }
 
-int nprocs() { return static_cast<int>(procs().size()); }
+int nprocs() {
+    return static_cast<int>(procs().size());
+}
 
-int nworkers() { return nprocs() == 1 ? 1 : nprocs() - 1; }
+int nworkers() {
+    return nprocs() == 1 ? 1 : nprocs() - 1;
+}
 
-int myid() { return detail::runtime::instance().id(); }
+int myid() {
+    return detail::runtime::instance().id();
+}
 
 } // namespace dc

@@ -1,3 +1,7 @@
 #include <dc/dc.hpp>
-int add(int a, int b) { return a + b; }
-int main() { return dc::remotecall_fetch(add, 2, 1); }
+int add(int a, int b) {
+    return a + b;
+}
+int main() {
+    return dc::remotecall_fetch(add, 2, 1);
+}

@@ -11,18 +11,28 @@
 
 namespace {
 
-int add(int a, int b) { return a + b; }
-std::string greet(const std::string& name) { return "hello " + name + " from " + std::to_string(dc::myid()); }
+int add(int a, int b) {
+    return a + b;
+}
+std::string greet(const std::string& name) {
+    return "hello " + name + " from " + std::to_string(dc::myid());
+}
 int g_value = 0; // per process
-void set_value(int v) { g_value = v; }
-int get_value() { return g_value; }
+void set_value(int v) {
+    g_value = v;
+}
+int get_value() {
+    return g_value;
+}
 
 struct point {
     double x = 0, y = 0;
     std::string label;
     template <class A> void serialize(A& ar) { ar(x, y, label); }
 };
-point scale(const point& p, double k) { return {p.x * k, p.y * k, p.label + "*"}; }
+point scale(const point& p, double k) {
+    return {p.x * k, p.y * k, p.label + "*"};
+}
 
 } // namespace
 
@@ -61,14 +71,17 @@ TEST_F(cluster_test, remote_do_runs_without_a_reply_in_call_order) {
 
 TEST_F(cluster_test, spawnat_any_worker_goes_round_robin) {
     std::vector<int> where;
-    for (int i = 0; i < 4; ++i) where.push_back(dc::spawnat(dc::any_worker, [] { return dc::myid(); }).fetch());
+    for (int i = 0; i < 4; ++i)
+        where.push_back(dc::spawnat(dc::any_worker, [] { return dc::myid(); }).fetch());
     std::sort(where.begin(), where.end());
     EXPECT_EQ(where, (std::vector<int>{2, 2, 3, 3}));
     EXPECT_EQ(dc::spawnat(3, [] { return dc::myid(); }).fetch(), 3);
 }
 
 TEST_F(cluster_test, fetchfrom_takes_the_id_first) {
-    EXPECT_EQ(dc::fetchfrom(2, [](int x) { return x * dc::myid(); }, 21), 42);
+    EXPECT_EQ(dc::fetchfrom(
+                  2, [](int x) { return x * dc::myid(); }, 21),
+              42);
 }
 
 TEST_F(cluster_test, everywhere_runs_on_every_process_master_included) {
@@ -94,11 +107,14 @@ TEST_F(cluster_test, everywhere_gathers_every_error) {
 
 TEST_F(cluster_test, standard_and_user_types_cross_the_wire) {
     std::map<std::string, std::vector<int>> m{{"a", {1, 2}}, {"b", {}}};
-    EXPECT_EQ(dc::remotecall_fetch([](const std::map<std::string, std::vector<int>>& x) { return x; }, 2, m), m);
+    EXPECT_EQ(dc::remotecall_fetch(
+                  [](const std::map<std::string, std::vector<int>>& x) { return x; }, 2, m),
+              m);
     std::optional<int> none;
     EXPECT_EQ(dc::remotecall_fetch([](std::optional<int> o) { return o; }, 2, none), none);
     auto t = std::make_tuple(1, std::string("two"), 3.0);
-    EXPECT_EQ(dc::remotecall_fetch([](std::tuple<int, std::string, double> x) { return x; }, 3, t), t);
+    EXPECT_EQ(dc::remotecall_fetch([](std::tuple<int, std::string, double> x) { return x; }, 3, t),
+              t);
     auto p = dc::remotecall_fetch(scale, 2, point{1, 2, "p"}, 3.0);
     EXPECT_EQ(p.x, 3);
     EXPECT_EQ(p.y, 6);
@@ -113,7 +129,9 @@ TEST_F(cluster_test, a_worker_calls_another_worker) {
         [] { return dc::remotecall_fetch([](int x) { return x + dc::myid(); }, 3, 100); }, 2);
     EXPECT_EQ(answer, 103);
     // And the reverse link, plus a call back to the master.
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::remotecall_fetch([] { return dc::myid(); }, 1); }, 3), 1);
+    EXPECT_EQ(
+        dc::remotecall_fetch([] { return dc::remotecall_fetch([] { return dc::myid(); }, 1); }, 3),
+        1);
 }
 
 TEST(single_process, calls_to_id_1_run_in_process_without_workers) {

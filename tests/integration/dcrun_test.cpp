@@ -8,14 +8,15 @@
 
 #include <algorithm>
 #include <csignal>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
 namespace {
 
-run_result dcrun(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
+run_result dcrun(std::vector<std::string> args,
+                 const std::map<std::string, std::string>& env = {}) {
     args.insert(args.begin(), DCRUN_PATH);
     return run_command(args, env);
 }
@@ -134,7 +135,9 @@ struct running_cluster {
 running_cluster start_cluster(const std::filesystem::path& out) {
     namespace bp = boost::process;
     running_cluster c{bp::child(bp::exe = DCRUN_PATH, bp::args = {"-p", "2", TEST_APP_PATH, "pids"},
-                                bp::std_out > out.string(), bp::std_err > bp::null)};
+                                bp::std_out > out.string(), bp::std_err > bp::null),
+                      0,
+                      {}};
     for (int i = 0; i < 600 && c.workers.size() < 2; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         std::ifstream in(out);
@@ -177,7 +180,9 @@ TEST_P(dcrun_stop, no_process_outlives_the_run) {
     everyone.push_back(c.master);
     EXPECT_TRUE(all_gone(everyone)) << "a process outlived the run";
     c.dcrun.wait();
-    if (GetParam() != "kill_master") EXPECT_NE(c.dcrun.exit_code(), 0);
+    if (GetParam() != "kill_master") {
+        EXPECT_NE(c.dcrun.exit_code(), 0);
+    }
     std::filesystem::remove(out);
 }
 

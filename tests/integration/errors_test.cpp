@@ -22,7 +22,8 @@ TEST_F(cluster_test, a_remote_throw_arrives_as_remote_exception) {
         FAIL() << "expected remote_exception";
     } catch (const dc::remote_exception& e) {
         EXPECT_EQ(e.pid(), 2);
-        EXPECT_EQ(std::string(e.what()), "On worker 2: (anonymous namespace)::custom_error: custom trouble");
+        EXPECT_EQ(std::string(e.what()),
+                  "On worker 2: (anonymous namespace)::custom_error: custom trouble");
         EXPECT_EQ(e.message(), "custom trouble");
     }
     EXPECT_THROW(dc::remotecall_fetch(fail_with, 3, 2), dc::remote_exception);
@@ -39,10 +40,12 @@ TEST_F(cluster_test, errors_are_kept_in_futures_and_rethrown_by_wait_and_fetch) 
 }
 
 TEST_F(cluster_test, a_dead_worker_fails_pending_and_later_calls) {
-    auto pending = dc::remotecall([] {
-        ::kill(::getpid(), SIGKILL);
-        return 0;
-    }, 2);
+    auto pending = dc::remotecall(
+        [] {
+            ::kill(::getpid(), SIGKILL);
+            return 0;
+        },
+        2);
     try {
         pending.fetch();
         FAIL() << "expected process_exited";

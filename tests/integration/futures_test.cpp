@@ -5,22 +5,27 @@
 #include "cluster/runtime.hpp"
 
 #include <chrono>
-#include <numeric>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <thread>
 
 namespace {
 
-std::size_t stored_values() { return dc::detail::runtime::instance().store().size(); }
+std::size_t stored_values() {
+    return dc::detail::runtime::instance().store().size();
+}
 
 // Blocks until `path` exists: lets a test hold a remote call open without timing.
 bool wait_for_file(std::string path) {
-    while (!std::filesystem::exists(path)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!std::filesystem::exists(path))
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     return true;
 }
 
-std::vector<double> make_ones(int n) { return std::vector<double>(n, 1.0); }
+std::vector<double> make_ones(int n) {
+    return std::vector<double>(n, 1.0);
+}
 
 } // namespace
 
@@ -33,14 +38,14 @@ TEST_F(cluster_test, fetch_caches_the_value_and_frees_the_remote_copy) {
     EXPECT_EQ(&a, &b); // cached: the same object
     EXPECT_EQ(a, std::vector<double>(10, 1.0));
     EXPECT_EQ(dc::remotecall_fetch(stored_values, 2), 0u); // the value moved here
-    auto copy = f; // copies share the cache
+    auto copy = f;                                         // copies share the cache
     EXPECT_EQ(&copy.fetch(), &a);
 }
 
 TEST_F(cluster_test, isready_and_wait_follow_the_remote_computation) {
-    const auto gate = (std::filesystem::temp_directory_path() /
-                       ("dc_gate_" + std::to_string(::getpid())))
-                          .string();
+    const auto gate =
+        (std::filesystem::temp_directory_path() / ("dc_gate_" + std::to_string(::getpid())))
+            .string();
     std::filesystem::remove(gate);
     auto f = dc::remotecall(wait_for_file, 2, gate);
     EXPECT_FALSE(f.isready());
@@ -63,7 +68,8 @@ TEST_F(cluster_test, a_future_passed_to_its_own_worker_is_used_in_place) {
 
 TEST_F(cluster_test, a_future_passed_to_another_worker_is_fetched_from_its_owner) {
     auto data = dc::remotecall(make_ones, 2, 10);
-    auto size = dc::remotecall_fetch([](const std::vector<double>& v) { return v.size(); }, 3, data);
+    auto size =
+        dc::remotecall_fetch([](const std::vector<double>& v) { return v.size(); }, 3, data);
     EXPECT_EQ(size, 10u);
     // The master still holds its reference, so the value stays on worker 2.
     EXPECT_EQ(dc::remotecall_fetch(stored_values, 2), 1u);
@@ -72,15 +78,18 @@ TEST_F(cluster_test, a_future_passed_to_another_worker_is_fetched_from_its_owner
 
 TEST_F(cluster_test, a_future_can_be_a_parameter_and_be_fetched_remotely) {
     auto data = dc::remotecall(make_ones, 2, 4);
-    auto n = dc::remotecall_fetch([](dc::future<std::vector<double>> f) { return f.fetch().size(); }, 3, data);
+    auto n = dc::remotecall_fetch(
+        [](dc::future<std::vector<double>> f) { return f.fetch().size(); }, 3, data);
     EXPECT_EQ(n, 4u);
 }
 
 TEST_F(cluster_test, dropped_futures_free_their_remote_values) {
     {
         std::vector<dc::future<std::vector<double>>> futures;
-        for (int i = 0; i < 10; ++i) futures.push_back(dc::remotecall(make_ones, 2, 100));
-        for (auto& f : futures) f.wait();
+        for (int i = 0; i < 10; ++i)
+            futures.push_back(dc::remotecall(make_ones, 2, 100));
+        for (auto& f : futures)
+            f.wait();
         EXPECT_EQ(dc::remotecall_fetch(stored_values, 2), 10u);
         // Shared with another process, which drops its copy when its call ends.
         dc::remotecall_fetch([](const dc::future<std::vector<double>>& f) { return f.where(); }, 3,
@@ -108,7 +117,9 @@ TEST_F(cluster_test, dropped_futures_free_their_values_when_released_over_one_li
 TEST_F(cluster_test, a_future_shared_many_times_keeps_enough_weight) {
     auto data = dc::remotecall(make_ones, 2, 3);
     for (int i = 0; i < 200; ++i) { // more than the 62 halvings of the initial weight
-        ASSERT_EQ(dc::remotecall_fetch([](const std::vector<double>& v) { return v.size(); }, 3, data), 3u);
+        ASSERT_EQ(
+            dc::remotecall_fetch([](const std::vector<double>& v) { return v.size(); }, 3, data),
+            3u);
     }
     EXPECT_EQ(dc::remotecall_fetch(stored_values, 2), 1u);
 }

@@ -22,11 +22,13 @@ std::string slurp(const std::filesystem::path& p) {
 run_result run_command(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env, int limit_s) {
     static int counter = 0;
-    const auto base = std::filesystem::temp_directory_path() /
-                      ("dcrun_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    const auto base =
+        std::filesystem::temp_directory_path() /
+        ("dcrun_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     const auto out = base.string() + ".out", err = base.string() + ".err";
     bp::environment e = boost::this_process::environment();
-    for (const auto& [k, v] : env) e[k] = v;
+    for (const auto& [k, v] : env)
+        e[k] = v;
     std::vector<std::string> rest(args.begin() + 1, args.end());
     bp::child c(bp::exe = args[0], bp::args = rest, e, bp::std_out > out, bp::std_err > err,
                 bp::std_in < bp::null);

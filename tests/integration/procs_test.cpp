@@ -13,12 +13,16 @@
 extern std::vector<std::string> g_argv;
 
 namespace {
-std::string cwd() { return std::filesystem::current_path().string(); }
+std::string cwd() {
+    return std::filesystem::current_path().string();
+}
 std::string env_of(std::string name) {
     const char* v = std::getenv(name.c_str());
     return v ? v : "<unset>";
 }
-std::vector<std::string> argv_of() { return g_argv; }
+std::vector<std::string> argv_of() {
+    return g_argv;
+}
 } // namespace
 
 TEST(procs, ids_count_and_removal) {
@@ -120,8 +124,8 @@ TEST(procs, master_worker_topology_forbids_worker_links) {
 
 TEST(procs, local_workers_listen_on_loopback_only) {
     auto ids = dc::addprocs(1);
-    auto addresses = dc::remotecall_fetch(
-        [] { return dc::detail::runtime::instance().addresses(); }, ids[0]);
+    auto addresses =
+        dc::remotecall_fetch([] { return dc::detail::runtime::instance().addresses(); }, ids[0]);
     ASSERT_EQ(addresses.size(), 2u);
     EXPECT_EQ(addresses[0].rfind("unix:@", 0), 0u);
     EXPECT_EQ(addresses[1].rfind("tcp:127.0.0.1:", 0), 0u);

@@ -41,7 +41,8 @@ bool master_hangs_up_after(const std::string& bytes) {
 std::string frame(const dc::detail::bytes& body) {
     std::string out(8, '\0');
     std::uint64_t n = body.size();
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
     return out + std::string(body.begin(), body.end());
 }
 
@@ -61,7 +62,8 @@ TEST_F(cluster_test, a_wrong_cookie_is_refused) {
 
 TEST_F(cluster_test, garbage_bytes_are_refused) {
     EXPECT_TRUE(master_hangs_up_after("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-    EXPECT_TRUE(master_hangs_up_after(frame({'\x04', 'j', 'u', 'n', 'k'}))); // a call, unauthenticated
+    EXPECT_TRUE(
+        master_hangs_up_after(frame({'\x04', 'j', 'u', 'n', 'k'}))); // a call, unauthenticated
     EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 3), 3);
 }
 
@@ -72,8 +74,8 @@ TEST_F(cluster_test, absurd_frame_lengths_are_refused_before_allocating) {
 }
 
 TEST_F(cluster_test, a_worker_refuses_peers_without_the_cookie) {
-    auto worker_tcp = dc::remotecall_fetch(
-        [] { return dc::detail::runtime::instance().addresses()[1]; }, 2);
+    auto worker_tcp =
+        dc::remotecall_fetch([] { return dc::detail::runtime::instance().addresses()[1]; }, 2);
     int fd = dc::detail::connect_to(worker_tcp, std::chrono::seconds(5));
     dc::detail::peer_hello_msg hello{dc::detail::protocol_magic, "wrong", 1, ""};
     dc::detail::bytes body{static_cast<char>(dc::detail::kind::peer_hello)};

@@ -25,9 +25,9 @@ std::uint64_t image_key(const char* name, bool is_main) {
 }
 
 struct image_search {
-    std::uintptr_t address = 0;    // in: address to find (0 when searching by key)
-    std::uint64_t key = 0;         // in/out
-    std::uintptr_t base = 0;       // out: load bias
+    std::uintptr_t address = 0; // in: address to find (0 when searching by key)
+    std::uint64_t key = 0;      // in/out
+    std::uintptr_t base = 0;    // out: load bias
     bool found = false;
     bool first = true;
 };
@@ -91,7 +91,9 @@ const void* resolve_function(code_location where) {
         }
         it = bases.emplace(where.image, s.base).first;
     }
-    return reinterpret_cast<const void*>(it->second + where.offset);
+    // An address computed from the loader's base is the point of this function.
+    const std::uintptr_t address = it->second + where.offset;
+    return reinterpret_cast<const void*>(address); // NOLINT(performance-no-int-to-ptr)
 }
 
 } // namespace dc::detail

@@ -34,9 +34,9 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
     std::shared_ptr<ref_state> state;
     if (mode != call_mode::oneway) {
         const auto weight = mode == call_mode::store ? value_store::initial_weight : 0;
-        state = std::make_shared<ref_state>(
-            req, pid, weight,
-            mode == call_mode::store ? ref_state::arrival::done : ref_state::arrival::value);
+        state = std::make_shared<ref_state>(req, pid, weight,
+                                            mode == call_mode::store ? ref_state::arrival::done
+                                                                     : ref_state::arrival::value);
         rt.expect(req, pid, state);
     }
     try {

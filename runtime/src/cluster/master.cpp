@@ -30,7 +30,9 @@ std::string topology_name(dc::topology t) {
     return t == dc::topology::master_worker ? "master_worker" : "all_to_all";
 }
 
-bytes membership_frame(kind k) { return bytes{static_cast<char>(k)}; }
+bytes membership_frame(kind k) {
+    return bytes{static_cast<char>(k)};
+}
 
 } // namespace
 
@@ -56,8 +58,8 @@ launcher::worker_command master::make_command(const options& o) const {
     namespace env = launcher::env;
     auto& rt = runtime::instance();
     launcher::worker_command cmd;
-    cmd.exe = o.exename.empty() ? std::filesystem::read_symlink("/proc/self/exe").string()
-                                : o.exename;
+    cmd.exe =
+        o.exename.empty() ? std::filesystem::read_symlink("/proc/self/exe").string() : o.exename;
     if (cmd.exe.find('/') != std::string::npos) {
         cmd.exe = std::filesystem::absolute(cmd.exe).string();
     }
@@ -93,23 +95,27 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         start();
         topology_ = o.topology;
         rt.set_links(o.topology);
-        for (int i = 0; i < n; ++i) workers_[next_id_ + i];
-        for (int i = 0; i < n; ++i) ids.push_back(next_id_ + i);
+        for (int i = 0; i < n; ++i)
+            workers_[next_id_ + i];
+        for (int i = 0; i < n; ++i)
+            ids.push_back(next_id_ + i);
         next_id_ += n;
     }
     if (n == 0) return ids;
-    DC_LOG(debug, manager.name() << " manager: starting workers " << ids.front() << ".."
-                                 << ids.back());
+    DC_LOG(debug,
+           manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
     try {
         launched = manager.launch({ids.front(), n, make_command(o), print_worker_line});
     } catch (...) {
         std::lock_guard lock(mutex_);
-        for (int id : ids) workers_.erase(id);
+        for (int id : ids)
+            workers_.erase(id);
         throw;
     }
     {
         std::lock_guard lock(mutex_);
-        for (auto& p : launched) workers_[p->id()].process = std::move(p);
+        for (auto& p : launched)
+            workers_[p->id()].process = std::move(p);
     }
     auto settled = [&] {
         std::lock_guard lock(mutex_);
@@ -122,10 +128,9 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         return true;
     };
     const auto limit = std::chrono::duration<double>(o.timeout);
-    rt.io().wait_until(settled,
-                       engine::clock::now() +
-                           std::chrono::duration_cast<engine::clock::duration>(limit),
-                       std::chrono::milliseconds(20));
+    rt.io().wait_until(
+        settled, engine::clock::now() + std::chrono::duration_cast<engine::clock::duration>(limit),
+        std::chrono::milliseconds(20));
     std::string failure = batch_failure(manager.name(), ids, o.timeout);
     if (!failure.empty()) {
         discard(ids);
@@ -161,7 +166,8 @@ std::string master::batch_failure(const std::string& manager, const std::vector<
             text << "; it printed nothing";
         } else {
             text << "; last output:";
-            for (const auto& l : lines) text << "\n    " << l;
+            for (const auto& l : lines)
+                text << "\n    " << l;
         }
         return text.str();
     }
@@ -301,7 +307,8 @@ void master::remove_all() {
     std::vector<int> ids;
     {
         std::lock_guard lock(mutex_);
-        for (const auto& [id, w] : workers_) ids.push_back(id);
+        for (const auto& [id, w] : workers_)
+            ids.push_back(id);
     }
     rmprocs(ids);
     runtime::instance().io().stop_background();

@@ -25,7 +25,8 @@ std::atomic<runtime*> current{nullptr};
 std::string random_cookie() {
     std::random_device rd;
     std::string text;
-    for (int i = 0; i < 32; ++i) text += "0123456789abcdef"[rd() % 16];
+    for (int i = 0; i < 32; ++i)
+        text += "0123456789abcdef"[rd() % 16];
     return text;
 }
 
@@ -48,7 +49,9 @@ runtime& runtime::instance() {
     return rt;
 }
 
-bool runtime::alive() noexcept { return current.load() != nullptr; }
+bool runtime::alive() noexcept {
+    return current.load() != nullptr;
+}
 
 runtime::runtime()
     : cookie_(random_cookie()), host_(boost::asio::ip::host_name()),
@@ -85,7 +88,8 @@ runtime::~runtime() {
 std::vector<int> runtime::ids() const {
     std::lock_guard lock(mutex_);
     std::vector<int> out{id()};
-    for (const auto& [pid, p] : processes_) out.push_back(pid);
+    for (const auto& [pid, p] : processes_)
+        out.push_back(pid);
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -127,7 +131,8 @@ void runtime::remove_process(int pid, const std::string& why, bool close_link) {
     }
     store_.drop_waiters(pid);
     auto error = std::make_exception_ptr(process_exited(pid, why));
-    for (auto& s : failed) s->on_failed(error);
+    for (auto& s : failed)
+        s->on_failed(error);
 }
 
 std::vector<std::string> runtime::start_listening(const std::string& bind_address) {
@@ -374,7 +379,8 @@ void runtime::on_call(const std::shared_ptr<connection>& from, std::span<const c
             auto data = std::make_shared<const bytes>(std::move(out));
             auto waiters = store_.put(req, is_error, data);
             from->send(head);
-            for (const auto& w : waiters) answer(w.pid, w.req, w.wants_value, {is_error, data});
+            for (const auto& w : waiters)
+                answer(w.pid, w.req, w.wants_value, {is_error, data});
         } else if (is_error) {
             auto e = decode_as<error_info>(out);
             DC_LOG(error, "remote_do failed: " << e.type << ": " << e.message);

@@ -61,12 +61,15 @@ engine::~engine() {
     ::close(wake_fd_);
 }
 
-bool engine::on_driver_thread() noexcept { return driver_depth > 0; }
+bool engine::on_driver_thread() noexcept {
+    return driver_depth > 0;
+}
 
 void engine::add(const std::shared_ptr<connection>& c, std::deque<inbound> early) {
     if (!early.empty()) {
         std::lock_guard role(role_);
-        for (auto& frame : early) inbox_.push_back(std::move(frame));
+        for (auto& frame : early)
+            inbox_.push_back(std::move(frame));
     }
     {
         std::lock_guard lock(watched_mutex_);
@@ -164,14 +167,15 @@ void engine::drive(const std::function<bool()>& ready, clock::time_point deadlin
         const auto now = clock::now();
         if (now >= deadline) break;
         const long long spin_until =
-            std::max(start, last_activity_ns_.load(std::memory_order_relaxed)) + spin_.count() * 1000;
+            std::max(start, last_activity_ns_.load(std::memory_order_relaxed)) +
+            spin_.count() * 1000;
         if (now.time_since_epoch().count() < spin_until) {
             poll_once(0);
             continue;
         }
         auto block = std::min<clock::duration>(deadline - now, recheck);
-        poll_once(static_cast<int>(
-            std::max<long long>(1, std::chrono::duration_cast<std::chrono::milliseconds>(block).count())));
+        poll_once(static_cast<int>(std::max<long long>(
+            1, std::chrono::duration_cast<std::chrono::milliseconds>(block).count())));
     }
 }
 

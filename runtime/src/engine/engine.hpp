@@ -48,7 +48,8 @@ public:
 
     /// Drives progress until ready() or the deadline; returns ready(). While blocked it rechecks
     /// ready() every `recheck` (for conditions that no message signals).
-    bool wait_until(const std::function<bool()>& ready, clock::time_point deadline = clock::time_point::max(),
+    bool wait_until(const std::function<bool()>& ready,
+                    clock::time_point deadline = clock::time_point::max(),
                     std::chrono::milliseconds recheck = std::chrono::milliseconds(100));
     /// Wakes a blocked driver (for conditions changed outside the engine).
     void wake();
@@ -73,8 +74,8 @@ private:
 
     handler& handler_;
     const std::chrono::microseconds spin_;
-    int epoll_fd_;        // watched by drivers
-    int background_fd_;   // same descriptors, watched by the background thread for readiness
+    int epoll_fd_;      // watched by drivers
+    int background_fd_; // same descriptors, watched by the background thread for readiness
     int wake_fd_;
     std::mutex watched_mutex_;
     std::unordered_map<int, watched> watched_;

@@ -116,7 +116,8 @@ std::span<const char> ref_state::fetch_bytes() {
                     throw;
                 }
             }
-            rt.io().wait_until([this] { return current() == status::here || current() == status::failed; });
+            rt.io().wait_until(
+                [this] { return current() == status::here || current() == status::failed; });
         }
         if (current() == status::here) release_weight(); // the value lives here now
     }

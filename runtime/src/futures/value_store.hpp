@@ -3,16 +3,15 @@
 // references that other processes still hold (weighted reference counting).
 
 #include <cstdint>
+#include <dc/detail/bytes.hpp>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
-#include <dc/detail/bytes.hpp>
 
 #include <vector>
 
 namespace dc::detail {
-
 
 class value_store {
 public:

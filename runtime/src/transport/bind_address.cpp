@@ -45,7 +45,8 @@ std::vector<interface_address> local_addresses() {
 
 std::string describe(const std::vector<interface_address>& all) {
     std::string text;
-    for (const auto& a : all) text += (text.empty() ? "" : ", ") + a.name + " " + a.address.to_string();
+    for (const auto& a : all)
+        text += (text.empty() ? "" : ", ") + a.name + " " + a.address.to_string();
     return text.empty() ? "none found" : text;
 }
 
@@ -56,8 +57,9 @@ std::optional<ip::address> in_block(const std::string& spec,
         auto net = ip::make_network_v4(spec, ec);
         if (ec) return std::nullopt;
         for (const auto& a : all) {
-            if (a.address.is_v4() && ip::network_v4(a.address.to_v4(), net.prefix_length())
-                                             .canonical() == net.canonical()) {
+            if (a.address.is_v4() &&
+                ip::network_v4(a.address.to_v4(), net.prefix_length()).canonical() ==
+                    net.canonical()) {
                 return a.address;
             }
         }
@@ -65,8 +67,9 @@ std::optional<ip::address> in_block(const std::string& spec,
         auto net = ip::make_network_v6(spec, ec);
         if (ec) return std::nullopt;
         for (const auto& a : all) {
-            if (a.address.is_v6() && ip::network_v6(a.address.to_v6(), net.prefix_length())
-                                             .canonical() == net.canonical()) {
+            if (a.address.is_v6() &&
+                ip::network_v6(a.address.to_v6(), net.prefix_length()).canonical() ==
+                    net.canonical()) {
                 return a.address;
             }
         }
@@ -84,8 +87,9 @@ std::string resolve_bind_address(const std::string& spec) {
     const auto all = local_addresses();
     if (spec.find('/') != std::string::npos) {
         if (auto found = in_block(spec, all)) return found->to_string();
-        throw config_error("--bind-to " + spec + ": no local address in that block (this host has: " +
-                           describe(all) + ")");
+        throw config_error("--bind-to " + spec +
+                           ": no local address in that block (this host has: " + describe(all) +
+                           ")");
     }
     std::optional<ip::address> v6;
     for (const auto& a : all) {
@@ -94,9 +98,9 @@ std::string resolve_bind_address(const std::string& spec) {
         if (!v6) v6 = a.address;
     }
     if (v6) return v6->to_string();
-    throw config_error("--bind-to " + spec +
-                       ": not an address, CIDR block or interface of this host (it has: " +
-                       describe(all) + ")");
+    throw config_error(
+        "--bind-to " + spec +
+        ": not an address, CIDR block or interface of this host (it has: " + describe(all) + ")");
 }
 
 } // namespace dc::detail

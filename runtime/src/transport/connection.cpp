@@ -5,27 +5,29 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <utility>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <utility>
 
 namespace dc::detail {
 namespace {
 
-constexpr std::size_t chunk = 64 * 1024;
+constexpr std::size_t chunk = std::size_t{64} * 1024;
 constexpr std::size_t header_size = 8;
 
 std::uint64_t read_length(const char* p) {
     std::uint64_t n = 0;
-    for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(p[i]);
+    for (int i = 7; i >= 0; --i)
+        n = (n << 8) | static_cast<unsigned char>(p[i]);
     return n;
 }
 
 void write_length(char* p, std::uint64_t n) {
-    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        p[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
 // The peer is draining the buffer right now in the common case, so poll without sleeping for
@@ -44,13 +46,16 @@ std::atomic<placement_hook> hook{nullptr};
 
 } // namespace
 
-void connection::set_placement_hook(placement_hook h) noexcept { hook = h; }
+void connection::set_placement_hook(placement_hook h) noexcept {
+    hook = h;
+}
 
 connection::connection(int fd, std::string label) : fd_(fd), label_(std::move(label)) {
     // Larger kernel buffers mean fewer hand-overs per large array (the defaults, ~200 KiB, cost
     // one wake-up per buffer). Raising them past net.core.[rw]mem_max needs privileges: try.
     constexpr int socket_buffer = 4 << 20;
-    for (auto [force, plain] : {std::pair{SO_SNDBUFFORCE, SO_SNDBUF}, {SO_RCVBUFFORCE, SO_RCVBUF}}) {
+    for (auto [force, plain] :
+         {std::pair{SO_SNDBUFFORCE, SO_SNDBUF}, {SO_RCVBUFFORCE, SO_RCVBUF}}) {
         if (::setsockopt(fd_, SOL_SOCKET, force, &socket_buffer, sizeof socket_buffer) != 0) {
             ::setsockopt(fd_, SOL_SOCKET, plain, &socket_buffer, sizeof socket_buffer);
         }
@@ -60,9 +65,13 @@ connection::connection(int fd, std::string label) : fd_(fd), label_(std::move(la
     buffer_.reserve(chunk);
 }
 
-connection::~connection() { ::close(fd_); }
+connection::~connection() {
+    ::close(fd_);
+}
 
-void connection::shut_down() noexcept { ::shutdown(fd_, SHUT_RDWR); }
+void connection::shut_down() noexcept {
+    ::shutdown(fd_, SHUT_RDWR);
+}
 
 bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
     for (;;) {
@@ -76,8 +85,8 @@ bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
                                      static_cast<std::size_t>(n) < (4u << 20);
                 large_filled_ += static_cast<std::size_t>(n);
                 if (large_filled_ == large_length_) {
-                    out.push_back({shared_from_this(), std::move(large_),
-                                   placed_.destination != nullptr});
+                    out.push_back(
+                        {shared_from_this(), std::move(large_), placed_.destination != nullptr});
                     large_.clear();
                     large_filled_ = 0;
                     large_length_ = 0;

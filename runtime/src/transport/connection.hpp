@@ -6,17 +6,16 @@
 
 #include <atomic>
 #include <cstdint>
+#include <dc/detail/bytes.hpp>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
-#include <dc/detail/bytes.hpp>
 
 #include <vector>
 
 namespace dc::detail {
-
 
 class connection;
 /// A frame read from a connection; an empty body marks end of stream. `placed`: the body
@@ -39,7 +38,7 @@ using placement_hook = placement (*)(std::span<const char> start, std::uint64_t 
 class connection : public std::enable_shared_from_this<connection> {
 public:
     /// Largest frame accepted before the peer has authenticated.
-    static constexpr std::uint64_t handshake_frame_limit = 64 * 1024;
+    static constexpr std::uint64_t handshake_frame_limit = std::uint64_t{64} * 1024;
 
     /// Takes ownership of a connected socket; `label` names the peer in messages.
     connection(int fd, std::string label);
@@ -64,7 +63,7 @@ public:
     /// Ends the stream in both directions (the peer sees end of stream).
     void shut_down() noexcept;
 
-    std::atomic<int> peer_id{0};        ///< 0 until the handshake names the peer
+    std::atomic<int> peer_id{0}; ///< 0 until the handshake names the peer
     std::atomic<bool> authenticated{false};
 
 private:
@@ -75,12 +74,12 @@ private:
     std::string label_;
     std::uint64_t frame_limit_ = handshake_frame_limit;
     std::mutex write_mutex_;
-    bytes buffer_;           // received bytes not yet framed, from buffer_begin_
+    bytes buffer_; // received bytes not yet framed, from buffer_begin_
     std::size_t buffer_begin_ = 0;
-    bytes large_;            // body of a large frame being received directly
+    bytes large_; // body of a large frame being received directly
     std::size_t large_filled_ = 0;
     std::uint64_t large_length_ = 0;
-    placement placed_;       // where a placed large frame's tail goes
+    placement placed_; // where a placed large frame's tail goes
 };
 
 } // namespace dc::detail

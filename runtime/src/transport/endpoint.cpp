@@ -33,7 +33,8 @@ int owned_fd(int fd) {
 std::string random_name() {
     std::random_device rd;
     std::string name = "dcrun-";
-    for (int i = 0; i < 16; ++i) name += "0123456789abcdef"[rd() % 16];
+    for (int i = 0; i < 16; ++i)
+        name += "0123456789abcdef"[rd() % 16];
     return name;
 }
 
@@ -110,7 +111,9 @@ int run_connect(Socket& socket, Connect start, const std::string& address,
 
 } // namespace
 
-bool is_local_address(const std::string& address) { return address.rfind("unix:", 0) == 0; }
+bool is_local_address(const std::string& address) {
+    return address.rfind("unix:", 0) == 0;
+}
 
 std::unique_ptr<listener> listen_unix() {
     const std::string name = random_name();
@@ -143,7 +146,8 @@ int connect_to(const std::string& address, std::chrono::milliseconds timeout) {
             socket, [&](auto handler) { socket.async_connect(ep, handler); }, address, timeout);
     }
     if (address.rfind("tcp:", 0) != 0) {
-        throw dc::error("malformed address '" + address + "': expected unix:@name or tcp:host:port");
+        throw dc::error("malformed address '" + address +
+                        "': expected unix:@name or tcp:host:port");
     }
     auto target = split_tcp(address.substr(4), address);
     asio::ip::tcp::resolver resolver(context());

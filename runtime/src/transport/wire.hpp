@@ -3,10 +3,10 @@
 // byte order and layout are safe; the handshake checks the build id).
 
 #include <cstring>
+#include <dc/detail/bytes.hpp>
 #include <span>
 #include <stdexcept>
 #include <type_traits>
-#include <dc/detail/bytes.hpp>
 
 namespace dc::detail {
 

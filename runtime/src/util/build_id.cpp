@@ -24,7 +24,8 @@ int find_build_id(dl_phdr_info* info, std::size_t, void* out) {
     for (int i = 0; i < info->dlpi_phnum; ++i) {
         const auto& ph = info->dlpi_phdr[i];
         if (ph.p_type != PT_NOTE) continue;
-        auto* p = reinterpret_cast<const unsigned char*>(info->dlpi_addr + ph.p_vaddr);
+        auto* p = reinterpret_cast<const unsigned char*>( // NOLINT(performance-no-int-to-ptr)
+            info->dlpi_addr + ph.p_vaddr);
         const unsigned char* end = p + ph.p_memsz;
         while (p + sizeof(ElfW(Nhdr)) <= end) {
             const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(p);

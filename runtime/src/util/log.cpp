@@ -21,9 +21,13 @@ log_level parse_log_level(std::string_view text) {
                        "'; use one of error, warn, info, debug");
 }
 
-void set_log_level(log_level level) noexcept { current_level = static_cast<int>(level); }
+void set_log_level(log_level level) noexcept {
+    current_level = static_cast<int>(level);
+}
 
-bool log_enabled(log_level level) noexcept { return static_cast<int>(level) <= current_level; }
+bool log_enabled(log_level level) noexcept {
+    return static_cast<int>(level) <= current_level;
+}
 
 void log_line(log_level level, const std::string& text) {
     std::string line = "dc[" + std::to_string(runtime_id_for_logs()) + "] " +

@@ -17,11 +17,11 @@ void log_line(log_level level, const std::string& text);
 
 } // namespace dc::detail
 
-#define DC_LOG(level, expr)                                                                       \
-    do {                                                                                          \
-        if (::dc::detail::log_enabled(::dc::detail::log_level::level)) {                          \
-            std::ostringstream dc_log_stream_;                                                    \
-            dc_log_stream_ << expr;                                                               \
-            ::dc::detail::log_line(::dc::detail::log_level::level, dc_log_stream_.str());         \
-        }                                                                                         \
+#define DC_LOG(level, expr)                                                                        \
+    do {                                                                                           \
+        if (::dc::detail::log_enabled(::dc::detail::log_level::level)) {                           \
+            std::ostringstream dc_log_stream_;                                                     \
+            dc_log_stream_ << expr; /* a << chain: NOLINT(bugprone-macro-parentheses) */           \
+            ::dc::detail::log_line(::dc::detail::log_level::level, dc_log_stream_.str());          \
+        }                                                                                          \
     } while (0)

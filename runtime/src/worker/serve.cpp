@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <thread>
 
 namespace dc::detail {
@@ -38,11 +39,8 @@ std::string required(const char* name) {
 
 std::shared_ptr<connection> connect_to_master(const std::string& addresses) {
     std::string errors;
-    std::size_t start = 0;
-    while (start <= addresses.size()) {
-        auto end = addresses.find(';', start);
-        auto address = addresses.substr(start, end - start);
-        start = end == std::string::npos ? addresses.size() + 1 : end + 1;
+    std::istringstream list(addresses);
+    for (std::string address; std::getline(list, address, ';');) {
         try {
             return std::make_shared<connection>(connect_to(address, std::chrono::seconds(10)),
                                                 "master");
@@ -107,8 +105,8 @@ void serve_as_worker() {
         give_up(std::string("cannot listen for peers: ") + e.what());
     }
     auto master = connect_to_master(master_addresses);
-    hello_msg hello{protocol_magic, rt.cookie(), id, ::getpid(), rt.host(), main_build_id(),
-                    addresses};
+    hello_msg hello{protocol_magic, rt.cookie(),     id,       ::getpid(),
+                    rt.host(),      main_build_id(), addresses};
     bytes frame{static_cast<char>(kind::hello)};
     encode_into(frame, hello);
     try {
@@ -124,7 +122,8 @@ void serve_as_worker() {
     master->authenticated = true;
     master->set_frame_limit(UINT64_MAX >> 1);
     rt.add_process({1, "master", {}}, master);
-    for (const auto& peer : welcome.peers) rt.add_process(peer, nullptr);
+    for (const auto& peer : welcome.peers)
+        rt.add_process(peer, nullptr);
     rt.io().add(master, std::move(early));
     watch_master(master->fd());
     DC_LOG(debug, "worker " << id << " joined");

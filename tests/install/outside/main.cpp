@@ -6,6 +6,7 @@
 int main(int argc, char** argv) {
     dc::init(argc, argv);
     int sum = 0;
-    for (int id : dc::workers()) sum += dc::remotecall_fetch([] { return dc::myid(); }, id);
+    for (int id : dc::workers())
+        sum += dc::remotecall_fetch([] { return dc::myid(); }, id);
     std::cout << "sum of ids " << sum << std::endl;
 }

@@ -22,16 +22,18 @@ std::vector<std::string> g_argv;
 std::string report() {
     const char* colour = std::getenv("DC_TEST_COLOUR");
     std::string argv;
-    for (const auto& a : g_argv) argv += "[" + a + "]";
-    return "worker " + std::to_string(dc::myid()) + " cwd=" +
-           std::filesystem::current_path().string() + " colour=" + (colour ? colour : "unset") +
-           " argv=" + argv;
+    for (const auto& a : g_argv)
+        argv += "[" + a + "]";
+    return "worker " + std::to_string(dc::myid()) +
+           " cwd=" + std::filesystem::current_path().string() +
+           " colour=" + (colour ? colour : "unset") + " argv=" + argv;
 }
 
 int run(const std::string& mode, int argc, char** argv) {
     if (mode == "report") {
         std::cout << "nprocs " << dc::nprocs() << " flavour " << build_flavour << std::endl;
-        for (int id : dc::workers()) std::cout << dc::remotecall_fetch(report, id) << std::endl;
+        for (int id : dc::workers())
+            std::cout << dc::remotecall_fetch(report, id) << std::endl;
         return 0;
     }
     if (mode == "print") {
@@ -43,7 +45,8 @@ int run(const std::string& mode, int argc, char** argv) {
     if (mode == "pids") { // prints every pid, then waits to be killed
         std::cout << "master " << ::getpid() << std::endl;
         for (int id : dc::workers()) {
-            std::cout << "worker " << dc::remotecall_fetch([] { return static_cast<int>(::getpid()); }, id)
+            std::cout << "worker "
+                      << dc::remotecall_fetch([] { return static_cast<int>(::getpid()); }, id)
                       << std::endl;
         }
         std::this_thread::sleep_for(std::chrono::seconds(60));

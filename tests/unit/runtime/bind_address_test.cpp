@@ -6,7 +6,9 @@
 
 using dc::detail::resolve_bind_address;
 
-TEST(bind_address, default_is_loopback) { EXPECT_EQ(resolve_bind_address(""), "127.0.0.1"); }
+TEST(bind_address, default_is_loopback) {
+    EXPECT_EQ(resolve_bind_address(""), "127.0.0.1");
+}
 
 TEST(bind_address, literals_interfaces_and_blocks) {
     EXPECT_EQ(resolve_bind_address("127.0.0.1"), "127.0.0.1");
@@ -22,5 +24,6 @@ TEST(bind_address, unknown_names_list_what_this_host_has) {
     } catch (const dc::config_error& e) {
         EXPECT_NE(std::string(e.what()).find("lo 127.0.0.1"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(resolve_bind_address("0.0.0.0/32"), dc::config_error); // never an interface address
+    EXPECT_THROW(resolve_bind_address("0.0.0.0/32"),
+                 dc::config_error); // never an interface address
 }

@@ -51,7 +51,8 @@ TEST(connection, oversized_frames_are_refused_before_allocating) {
     socket_pair s; // default limit: the handshake limit
     char header[8];
     std::uint64_t n = connection::handshake_frame_limit + 1;
-    for (int i = 0; i < 8; ++i) header[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        header[i] = static_cast<char>((n >> (8 * i)) & 0xff);
     ASSERT_EQ(::write(s.a->fd(), header, 8), 8);
     std::deque<inbound> got;
     std::string why;
@@ -78,7 +79,8 @@ TEST(connection, sending_to_a_closed_peer_throws) {
     std::string head = "x";
     EXPECT_THROW(
         {
-            for (int i = 0; i < 100; ++i) s.a->send(std::span<const char>(head.data(), 1));
+            for (int i = 0; i < 100; ++i)
+                s.a->send(std::span<const char>(head.data(), 1));
         },
         dc::error);
 }

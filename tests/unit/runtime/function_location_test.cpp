@@ -5,7 +5,9 @@
 #include <cmath>
 
 namespace {
-int local_function(int x) { return x + 1; }
+int local_function(int x) {
+    return x + 1;
+}
 void dummy(const dc::detail::function_id&, std::span<const char>, dc::detail::bytes&) {}
 void other(const dc::detail::function_id&, std::span<const char>, dc::detail::bytes&) {}
 } // namespace

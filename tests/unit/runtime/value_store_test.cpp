@@ -7,8 +7,10 @@
 using dc::detail::value_store;
 
 namespace {
-auto data(char c) { return std::make_shared<const dc::detail::bytes>(1, c); }
+auto data(char c) {
+    return std::make_shared<const dc::detail::bytes>(1, c);
 }
+} // namespace
 
 TEST(value_store, a_value_lives_until_its_weight_returns) {
     value_store s;

@@ -9,21 +9,21 @@
 namespace dc::launcher::env {
 
 // Master -> worker.
-inline constexpr const char* role = "DC_ROLE";             ///< "worker" in worker processes
-inline constexpr const char* master = "DC_MASTER";         ///< addresses of the master, ';'-separated
-inline constexpr const char* cookie = "DC_COOKIE";         ///< cluster secret
-inline constexpr const char* worker_id = "DC_ID";          ///< id the master gave the worker
-inline constexpr const char* topology = "DC_TOPOLOGY";     ///< "all_to_all" or "master_worker"
+inline constexpr const char* role = "DC_ROLE";         ///< "worker" in worker processes
+inline constexpr const char* master = "DC_MASTER";     ///< addresses of the master, ';'-separated
+inline constexpr const char* cookie = "DC_COOKIE";     ///< cluster secret
+inline constexpr const char* worker_id = "DC_ID";      ///< id the master gave the worker
+inline constexpr const char* topology = "DC_TOPOLOGY"; ///< "all_to_all" or "master_worker"
 // dcrun -> master (and inherited by workers where it makes sense).
-inline constexpr const char* procs = "DC_LAUNCH_PROCS";    ///< number of local workers to start
+inline constexpr const char* procs = "DC_LAUNCH_PROCS"; ///< number of local workers to start
 inline constexpr const char* exename = "DC_LAUNCH_EXENAME";
 inline constexpr const char* exeflags = "DC_LAUNCH_EXEFLAGS"; ///< list, see join_list
 inline constexpr const char* dir = "DC_LAUNCH_DIR";
-inline constexpr const char* extra_env = "DC_LAUNCH_ENV";  ///< list of K=V
+inline constexpr const char* extra_env = "DC_LAUNCH_ENV"; ///< list of K=V
 inline constexpr const char* timeout = "DC_LAUNCH_TIMEOUT";
 inline constexpr const char* log_level = "DC_LOG_LEVEL";
 inline constexpr const char* bind_to = "DC_BIND_TO";
-inline constexpr const char* spin_us = "DC_SPIN_US";   ///< how long a waiting thread polls
+inline constexpr const char* spin_us = "DC_SPIN_US";     ///< how long a waiting thread polls
 inline constexpr const char* transport = "DC_TRANSPORT"; ///< "tcp": no Unix sockets on one host
 
 /// Joins items with the ASCII unit separator (which never occurs in arguments or K=V pairs).

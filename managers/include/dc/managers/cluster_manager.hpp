@@ -14,9 +14,9 @@
 namespace dc::managers {
 
 struct launch_request {
-    int first_id = 2;                           ///< ids first_id .. first_id+count-1
+    int first_id = 2; ///< ids first_id .. first_id+count-1
     int count = 0;
-    launcher::worker_command command;           ///< common to all workers
+    launcher::worker_command command; ///< common to all workers
     std::function<void(int id, const std::string& line)> on_output;
 };
 

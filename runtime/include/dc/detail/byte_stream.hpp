@@ -5,17 +5,16 @@
 
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
+#include <dc/detail/bytes.hpp>
 #include <istream>
 #include <ostream>
 #include <span>
 #include <streambuf>
-#include <dc/detail/bytes.hpp>
+#include <type_traits>
 
 #include <vector>
 
 namespace dc::detail {
-
 
 /// Appends everything written to a byte vector.
 class vector_sink : public std::streambuf {

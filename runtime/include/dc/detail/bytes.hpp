@@ -12,9 +12,7 @@ namespace dc::detail {
 
 template <class T> struct uninitialized_allocator : std::allocator<T> {
     using std::allocator<T>::allocator;
-    template <class U> struct rebind {
-        using other = uninitialized_allocator<U>;
-    };
+    template <class U> struct rebind { using other = uninitialized_allocator<U>; };
     template <class U> void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
         ::new (static_cast<void*>(p)) U; // default-, not value-initialization
     }

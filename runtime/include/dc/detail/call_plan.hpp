@@ -11,20 +11,17 @@
 namespace dc::detail {
 
 template <class T> struct is_future : std::false_type {};
-template <class T> struct is_future<future<T>> : std::true_type {
-    using value_type = T;
-};
+template <class T> struct is_future<future<T>> : std::true_type { using value_type = T; };
 
 /// The parameter type deduced from an argument when the callable is a generic lambda.
 template <class A> struct deduced_param {
     using type = std::conditional_t<std::is_same_v<A, const char*> || std::is_same_v<A, char*>,
                                     std::string, A>;
 };
-template <class U> struct deduced_param<future<U>> {
-    using type = U;
-};
+template <class U> struct deduced_param<future<U>> { using type = U; };
 
-template <class P> constexpr bool is_mutable_reference =
+template <class P>
+constexpr bool is_mutable_reference =
     std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>;
 
 template <class P> constexpr bool check_parameter() {
@@ -38,25 +35,19 @@ template <class P> constexpr bool check_parameter() {
 }
 
 /// The slot that carries argument A (decayed) to parameter P (decayed).
-template <class P, class A> struct slot_for {
-    using type = value_slot<P>;
-};
+template <class P, class A> struct slot_for { using type = value_slot<P>; };
 template <class P, class U>
-    requires(!is_future<P>::value)
-struct slot_for<P, future<U>> {
+requires(!is_future<P>::value) struct slot_for<P, future<U>> {
     using type = future_slot<U, P>;
 };
 
-template <class Sig, bool = Sig::known> struct declared_params {
-    using type = void;
-};
-template <class Sig> struct declared_params<Sig, true> {
-    using type = typename Sig::params;
-};
+template <class Sig, bool = Sig::known> struct declared_params { using type = void; };
+template <class Sig> struct declared_params<Sig, true> { using type = typename Sig::params; };
 
 template <class F, class Params, class... A> struct invoker_for;
 template <class F, class... P, class... A> struct invoker_for<F, type_list<P...>, A...> {
-    using type = invoker<F, typename slot_for<std::remove_cvref_t<P>, std::remove_cvref_t<A>>::type...>;
+    using type =
+        invoker<F, typename slot_for<std::remove_cvref_t<P>, std::remove_cvref_t<A>>::type...>;
 };
 
 template <class F, class... A> struct call_plan {
@@ -80,9 +71,9 @@ template <class F, class... A> struct call_plan {
         static constexpr bool ok = (check_parameter<P>() && ...);
         using type = type_list<P...>;
     };
-    using params = typename checked_params<
-        std::conditional_t<sig::known && arity_ok, typename declared_params<sig>::type,
-                           type_list<typename deduced_param<std::remove_cvref_t<A>>::type...>>>::type;
+    using params = typename checked_params<std::conditional_t<
+        sig::known && arity_ok, typename declared_params<sig>::type,
+        type_list<typename deduced_param<std::remove_cvref_t<A>>::type...>>>::type;
     static_assert(checked_params<params>::ok);
 
     using invoker_type = typename invoker_for<F, params, A...>::type;

@@ -6,13 +6,12 @@
 // every process of one build even though ASLR moves the image. The handshake compares build ids.
 
 #include <cstdint>
-#include <span>
 #include <dc/detail/bytes.hpp>
+#include <span>
 
 #include <vector>
 
 namespace dc::detail {
-
 
 /// What the receiver needs to find the code of a call.
 struct function_id {

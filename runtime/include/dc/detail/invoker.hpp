@@ -58,8 +58,9 @@ template <class F> F make_callable(const function_id& id) {
 
 template <class F, class... S> struct invoker {
     static constexpr bool callable = std::is_invocable_v<F, typename S::param...>;
-    using raw_result = typename std::conditional_t<callable, std::invoke_result<F, typename S::param...>,
-                                                   std::type_identity<void>>::type;
+    using raw_result =
+        typename std::conditional_t<callable, std::invoke_result<F, typename S::param...>,
+                                    std::type_identity<void>>::type;
     using result = std::remove_cvref_t<raw_result>;
 
     template <class... A> static void encode(cereal::BinaryOutputArchive& ar, A&&... args) {

@@ -5,27 +5,23 @@
 
 namespace dc::detail {
 
-template <class... T> struct type_list {
-    static constexpr std::size_t size = sizeof...(T);
-};
+template <class... T> struct type_list { static constexpr std::size_t size = sizeof...(T); };
 
-template <class F, class = void> struct signature {
-    static constexpr bool known = false;
-};
+template <class F, class = void> struct signature { static constexpr bool known = false; };
 
-#define DC_DETAIL_SIGNATURE(QUALIFIED)                                                            \
-    template <class R, class... P> struct signature<QUALIFIED> {                                  \
-        static constexpr bool known = true;                                                       \
-        using params = type_list<P...>;                                                           \
+#define DC_DETAIL_SIGNATURE(QUALIFIED)                                                             \
+    template <class R, class... P> struct signature<QUALIFIED> {                                   \
+        static constexpr bool known = true;                                                        \
+        using params = type_list<P...>;                                                            \
     };
 DC_DETAIL_SIGNATURE(R (*)(P...))
 DC_DETAIL_SIGNATURE(R (*)(P...) noexcept)
 #undef DC_DETAIL_SIGNATURE
 
-#define DC_DETAIL_MEMBER_SIGNATURE(QUALIFIERS)                                                    \
+#define DC_DETAIL_MEMBER_SIGNATURE(QUALIFIERS)                                                     \
     template <class C, class R, class... P> struct signature<R (C::*)(P...) QUALIFIERS> {          \
-        static constexpr bool known = true;                                                       \
-        using params = type_list<P...>;                                                           \
+        static constexpr bool known = true;                                                        \
+        using params = type_list<P...>;                                                            \
     };
 DC_DETAIL_MEMBER_SIGNATURE()
 DC_DETAIL_MEMBER_SIGNATURE(const)
