@@ -135,6 +135,15 @@ void engine::poll_once(int timeout_ms) {
     if (!inbox_.empty()) dispatch_inbox();
 }
 
+void engine::wake_sleepers() {
+    if (sleepers_.load(std::memory_order_acquire) == 0) return;
+    {
+        std::lock_guard lock(sleep_mutex_);
+        ++generation_;
+    }
+    sleep_cv_.notify_all();
+}
+
 void engine::dispatch_inbox() {
     while (!inbox_.empty()) {
         inbound item = std::move(inbox_.front());
@@ -150,13 +159,7 @@ void engine::dispatch_inbox() {
             DC_LOG(error, "dropping a message from " << item.from->label() << ": " << e.what());
         }
     }
-    if (sleepers_.load(std::memory_order_acquire) > 0) {
-        {
-            std::lock_guard lock(sleep_mutex_);
-            ++generation_;
-        }
-        sleep_cv_.notify_all();
-    }
+    wake_sleepers();
 }
 
 void engine::drive(const std::function<bool()>& ready, clock::time_point deadline,
@@ -183,13 +186,7 @@ void engine::release_role() {
     foreground_until_ns_.store(now_ns() + std::chrono::nanoseconds(foreground_linger).count(),
                                std::memory_order_relaxed);
     role_.unlock();
-    if (sleepers_.load(std::memory_order_acquire) > 0) {
-        {
-            std::lock_guard lock(sleep_mutex_);
-            ++generation_;
-        }
-        sleep_cv_.notify_all();
-    }
+    wake_sleepers();
 }
 
 bool engine::wait_until(const std::function<bool()>& ready, clock::time_point deadline,
