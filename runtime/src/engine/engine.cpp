@@ -239,7 +239,8 @@ void engine::background_loop() {
             continue;
         }
         epoll_event ev;
-        if (::epoll_wait(background_fd_, &ev, 1, 200) <= 0 || stopping_) continue;
+        // No timeout: stop_background() wakes us through wake_fd_, so an idle master sleeps.
+        if (::epoll_wait(background_fd_, &ev, 1, -1) <= 0 || stopping_) continue;
         if (!role_.try_lock()) {
             std::this_thread::sleep_for(foreground_linger);
             continue;
@@ -249,13 +250,7 @@ void engine::background_loop() {
             poll_once(0);
         }
         role_.unlock();
-        if (sleepers_.load(std::memory_order_acquire) > 0) {
-            {
-                std::lock_guard lock(sleep_mutex_);
-                ++generation_;
-            }
-            sleep_cv_.notify_all();
-        }
+        wake_sleepers();
     }
 }
 
