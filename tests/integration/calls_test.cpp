@@ -1,6 +1,7 @@
 // Remote execution: every call form, plain functions and lambdas, argument and result types.
 
 #include "cluster_fixture.hpp"
+#include "file_gate.hpp"
 
 #include <map>
 #include <numeric>
@@ -142,4 +143,18 @@ TEST(single_process, calls_to_id_1_run_in_process_without_workers) {
     auto f = dc::remotecall([] { return ::getpid(); }, 1);
     EXPECT_EQ(f.fetch(), ::getpid());
     EXPECT_EQ(dc::spawnat(dc::any_worker, [] { return dc::myid(); }).fetch(), 1);
+}
+
+TEST_F(cluster_test, a_call_blocked_on_another_process_does_not_stall_its_worker) {
+    file_gate gate("dc_blocked_call");
+    // Worker 2 runs a call that waits for worker 3, which waits for the gate.
+    auto blocked = dc::remotecall(
+        [](std::string path) { return dc::remotecall_fetch(wait_for_file, 3, path); }, 2,
+        gate.path());
+    // Worker 2 still serves other calls, including ones that call out themselves.
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 2), 2);
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::remotecall_fetch([] { return 7; }, 1); }, 2), 7);
+    EXPECT_FALSE(blocked.isready());
+    gate.open();
+    EXPECT_TRUE(blocked.fetch());
 }

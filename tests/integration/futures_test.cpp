@@ -3,6 +3,7 @@
 #include "cluster_fixture.hpp"
 
 #include "cluster/runtime.hpp"
+#include "file_gate.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -14,13 +15,6 @@ namespace {
 
 std::size_t stored_values() {
     return dc::detail::runtime::instance().store().size();
-}
-
-// Blocks until `path` exists: lets a test hold a remote call open without timing.
-bool wait_for_file(std::string path) {
-    while (!std::filesystem::exists(path))
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    return true;
 }
 
 std::vector<double> make_ones(int n) {
@@ -43,17 +37,13 @@ TEST_F(cluster_test, fetch_caches_the_value_and_frees_the_remote_copy) {
 }
 
 TEST_F(cluster_test, isready_and_wait_follow_the_remote_computation) {
-    const auto gate =
-        (std::filesystem::temp_directory_path() / ("dc_gate_" + std::to_string(::getpid())))
-            .string();
-    std::filesystem::remove(gate);
-    auto f = dc::remotecall(wait_for_file, 2, gate);
+    file_gate gate("dc_gate");
+    auto f = dc::remotecall(wait_for_file, 2, gate.path());
     EXPECT_FALSE(f.isready());
-    std::ofstream(gate).put('x');
+    gate.open();
     f.wait();
     EXPECT_TRUE(f.isready());
     EXPECT_TRUE(f.fetch());
-    std::filesystem::remove(gate);
 }
 
 TEST_F(cluster_test, a_future_passed_to_its_own_worker_is_used_in_place) {

@@ -327,6 +327,10 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
     }
 }
 
+bool runtime::runs_user_code(const bytes& body) const {
+    return static_cast<kind>(body[0]) == kind::call;
+}
+
 void runtime::on_closed(const std::shared_ptr<connection>& c, const std::string& why) {
     if (!c->authenticated) return;
     const int pid = c->peer_id;

@@ -85,6 +85,7 @@ public:
     // engine::handler
     void on_frame(const std::shared_ptr<connection>& from, bytes&& body) override;
     void on_closed(const std::shared_ptr<connection>& c, const std::string& why) override;
+    bool runs_user_code(const bytes& body) const override;
 
     bool exit_requested() const noexcept { return exit_requested_; }
 

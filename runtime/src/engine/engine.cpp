@@ -15,6 +15,7 @@ namespace dc::detail {
 namespace {
 
 thread_local int driver_depth = 0;
+thread_local int calls_running = 0; // user calls this thread is executing (dispatched by us)
 
 /// Marks this thread as the driver for a scope (exception-safe).
 struct driving {
@@ -56,6 +57,13 @@ engine::engine(handler& h, std::chrono::microseconds spin)
 
 engine::~engine() {
     stop_background();
+    {
+        std::lock_guard lock(helper_mutex_);
+        stopping_ = true;
+        helper_cv_.notify_all();
+    }
+    wake();
+    for (auto& t : helpers_) t.join();
     ::close(epoll_fd_);
     ::close(background_fd_);
     ::close(wake_fd_);
@@ -132,7 +140,7 @@ void engine::poll_once(int timeout_ms) {
             entry.conn->set_label(entry.conn->label() + " (" + why + ")");
         }
     }
-    if (!inbox_.empty()) dispatch_inbox();
+    if (!inbox_.empty() || (!deferred_.empty() && calls_running == 0)) dispatch_inbox();
 }
 
 void engine::wake_sleepers() {
@@ -145,13 +153,31 @@ void engine::wake_sleepers() {
 }
 
 void engine::dispatch_inbox() {
+    const bool inside_call = calls_running > 0;
+    if (!inside_call) { // calls deferred earlier come first: they arrived before the inbox
+        while (!deferred_.empty()) {
+            inbox_.push_front(std::move(deferred_.back()));
+            deferred_.pop_back();
+        }
+    }
     while (!inbox_.empty()) {
         inbound item = std::move(inbox_.front());
         inbox_.pop_front();
         last_activity_ns_.store(now_ns(), std::memory_order_relaxed);
+        const bool user_code = !item.body.empty() && handler_.runs_user_code(item.body);
+        if (user_code && inside_call) {
+            deferred_.push_back(std::move(item));
+            continue;
+        }
         try {
             if (item.body.empty()) {
                 handler_.on_closed(item.from, item.from->label());
+            } else if (user_code) {
+                ++calls_running;
+                struct done {
+                    ~done() { --calls_running; }
+                } guard;
+                handler_.on_frame(item.from, std::move(item.body));
             } else {
                 handler_.on_frame(item.from, std::move(item.body));
             }
@@ -191,10 +217,7 @@ void engine::release_role() {
 
 bool engine::wait_until(const std::function<bool()>& ready, clock::time_point deadline,
                         std::chrono::milliseconds recheck) {
-    if (driver_depth > 0) { // nested wait inside a dispatched call: keep driving
-        drive(ready, deadline, recheck);
-        return ready();
-    }
+    if (driver_depth > 0) return wait_inside_call(ready, deadline, recheck);
     while (!ready()) {
         if (clock::now() >= deadline) return false;
         if (role_.try_lock()) {
@@ -215,6 +238,71 @@ bool engine::wait_until(const std::function<bool()>& ready, clock::time_point de
         sleepers_.fetch_sub(1, std::memory_order_acq_rel);
     }
     return true;
+}
+
+bool engine::wait_inside_call(const std::function<bool()>& ready, clock::time_point deadline,
+                              std::chrono::milliseconds recheck) {
+    // 1. Spin as the driver, handling replies only (calls are deferred while calls_running).
+    const auto spin_until = std::min(deadline, clock::now() + spin_);
+    while (!ready() && clock::now() < spin_until) poll_once(0);
+    if (ready() || clock::now() >= deadline) return ready();
+    // 2. Hand the role to a helper and sleep; 3. take the role back for the caller's frames.
+    const int depth = driver_depth;
+    const int calls = calls_running;
+    driver_depth = 0;
+    calls_running = 0;
+    blocked_.fetch_add(1);
+    role_.unlock();
+    start_helper_if_needed();
+    sleep_until(ready, deadline, recheck);
+    reclaimers_.fetch_add(1);
+    blocked_.fetch_sub(1);
+    wake(); // a helper blocked in epoll notices the reclaim
+    role_.lock();
+    reclaimers_.fetch_sub(1);
+    driver_depth = depth;
+    calls_running = calls;
+    return ready();
+}
+
+void engine::sleep_until(const std::function<bool()>& ready, clock::time_point deadline,
+                         std::chrono::milliseconds recheck) {
+    while (!ready() && clock::now() < deadline) {
+        std::unique_lock lock(sleep_mutex_);
+        const auto seen = generation_;
+        sleepers_.fetch_add(1, std::memory_order_acq_rel);
+        sleep_cv_.wait_for(lock, recheck, [&] { return generation_ != seen; });
+        sleepers_.fetch_sub(1, std::memory_order_acq_rel);
+    }
+}
+
+void engine::start_helper_if_needed() {
+    std::lock_guard lock(helper_mutex_);
+    if (idle_helpers_ == 0) {
+        helpers_.emplace_back([this] { helper_loop(); });
+        DC_LOG(debug, "a call blocks: started driver helper " << helpers_.size());
+    }
+    helper_cv_.notify_one();
+}
+
+void engine::helper_loop() {
+    std::unique_lock lock(helper_mutex_);
+    while (!stopping_) {
+        ++idle_helpers_;
+        helper_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] {
+            return stopping_ || (blocked_.load() > 0 && reclaimers_.load() == 0);
+        });
+        --idle_helpers_;
+        if (stopping_ || blocked_.load() == 0 || reclaimers_.load() > 0) continue;
+        lock.unlock();
+        if (role_.try_lock()) {
+            drive([this] { return stopping_ || reclaimers_.load() > 0 || blocked_.load() == 0; },
+                  clock::time_point::max(), std::chrono::milliseconds(100));
+            role_.unlock();
+            wake_sleepers();
+        }
+        lock.lock();
+    }
 }
 
 void engine::start_background() {

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace dc::detail {
 
@@ -31,6 +32,8 @@ public:
         virtual ~handler() = default;
         virtual void on_frame(const std::shared_ptr<connection>& from, bytes&& body) = 0;
         virtual void on_closed(const std::shared_ptr<connection>& c, const std::string& why) = 0;
+        /// True for frames that run user code (and so may block): deferred inside a blocked call.
+        virtual bool runs_user_code(const bytes& body) const = 0;
     };
 
     engine(handler& h, std::chrono::microseconds spin);
@@ -67,6 +70,12 @@ private:
 
     void poll_once(int timeout_ms);
     void dispatch_inbox();
+    bool wait_inside_call(const std::function<bool()>& ready, clock::time_point deadline,
+                          std::chrono::milliseconds recheck);
+    void sleep_until(const std::function<bool()>& ready, clock::time_point deadline,
+                     std::chrono::milliseconds recheck);
+    void start_helper_if_needed();
+    void helper_loop();
     void drive(const std::function<bool()>& ready, clock::time_point deadline,
                std::chrono::milliseconds recheck);
     void release_role();
@@ -83,7 +92,8 @@ private:
     std::unordered_map<int, watched> watched_;
 
     std::mutex role_;
-    std::deque<inbound> inbox_; // only the role holder touches it
+    std::deque<inbound> inbox_;    // only the role holder touches these two
+    std::deque<inbound> deferred_; // calls that arrived while their driver was blocked in a call
     std::atomic<long long> last_activity_ns_{0};
     std::atomic<long long> foreground_until_ns_{0};
 
@@ -94,6 +104,13 @@ private:
 
     std::thread background_;
     std::atomic<bool> stopping_{false};
+
+    std::mutex helper_mutex_;
+    std::condition_variable helper_cv_;
+    std::vector<std::thread> helpers_;
+    int idle_helpers_ = 0;            // guarded by helper_mutex_
+    std::atomic<int> blocked_{0};     // calls waiting with the role handed off
+    std::atomic<int> reclaimers_{0};  // of those, the ones taking the role back
 };
 
 } // namespace dc::detail
