@@ -67,8 +67,18 @@ def main():
         dt = time.perf_counter() - t0
         log(f"submit+result: {n} in {dt:.3f} s")
         report("dask_submit_roundtrip", dt / n * 1e6, "us", 1)
-    # Leaving the with-blocks closes the client, then the cluster (scheduler
-    # and both worker processes, with their nanny processes).
+    # Leaving the with-blocks closes the client, then the cluster (scheduler,
+    # the in-process nannies and both worker processes). The worker processes
+    # were started with multiprocessing's spawn method, which also started a
+    # resource-tracker process; stop and reap it here rather than leave it to
+    # exit after us, since it would be orphaned.
+    try:
+        from multiprocessing import resource_tracker
+        stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+        if stop is not None:
+            stop()
+    except Exception as e:  # diagnostics only
+        log(f"could not stop the resource tracker: {e}")
 
 
 if __name__ == "__main__":

@@ -6,5 +6,6 @@
 #include <dc/init.hpp>
 #include <dc/options.hpp>
 #include <dc/procs.hpp>
+#include <dc/remote_channel.hpp>
 #include <dc/remotecall.hpp>
 #include <dc/serialize.hpp>

@@ -45,6 +45,12 @@ private:
     int pid_;
 };
 
+/// A put on a closed channel, or a take/fetch on a closed channel that is empty.
+class channel_closed : public error {
+public:
+    using error::error;
+};
+
 /// Several errors from one collective operation (e.g. dc::everywhere).
 class composite_exception : public error {
 public:

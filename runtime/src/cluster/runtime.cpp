@@ -130,6 +130,7 @@ void runtime::remove_process(int pid, const std::string& why, bool close_link) {
         link->shut_down();
     }
     store_.drop_waiters(pid);
+    channels_.drop_waiters(pid);
     auto error = std::make_exception_ptr(process_exited(pid, why));
     for (auto& s : failed)
         s->on_failed(error);
@@ -322,6 +323,12 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
     case kind::exit:
         exit_requested_ = true;
         return;
+    case kind::channel_op: {
+        auto req = take<std::uint64_t>(in, off);
+        auto channel = take<std::uint64_t>(in, off);
+        auto op = take<std::uint8_t>(in, off);
+        return apply_channel_op(channel, op, from->peer_id, req, in.subspan(off));
+    }
     default:
         return reject(from, "unknown message kind " + std::to_string(body[0]));
     }
@@ -408,6 +415,30 @@ void runtime::on_fetch(const std::shared_ptr<connection>& from, std::span<const 
         s = value_store::stored{true, std::make_shared<const bytes>(std::move(err))};
     }
     if (s) answer(from->peer_id, req, value, *s);
+}
+
+void runtime::apply_channel_op(std::uint64_t channel, std::uint8_t op, int pid, std::uint64_t req,
+                               std::span<const char> payload) {
+    for (auto& a : channels_.apply(channel, op, pid, req, payload)) {
+        deliver(a.pid, a.req, a.is_error, std::move(a.payload));
+    }
+}
+
+void runtime::deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload) {
+    if (pid == id()) {
+        if (auto s = take_pending(req)) {
+            s->on_value(std::make_shared<const bytes>(std::move(payload)), 0, is_error);
+        }
+        return;
+    }
+    bytes head{static_cast<char>(kind::result)};
+    put(head, req);
+    put(head, static_cast<std::uint8_t>(is_error));
+    try {
+        send(pid, head, payload);
+    } catch (const dc::error& e) {
+        DC_LOG(debug, "cannot answer process " << pid << ": " << e.what());
+    }
 }
 
 void runtime::answer(int pid, std::uint64_t req, bool value, const value_store::stored& s) {

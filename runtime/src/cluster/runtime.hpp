@@ -3,6 +3,7 @@
 // them, the requests it waits on and the values it holds for others. Shared by master and
 // workers; the roles add the handshake with the master (cluster/master, worker/serve).
 
+#include "channels/channel_store.hpp"
 #include "engine/engine.hpp"
 #include "futures/value_store.hpp"
 #include "protocol/messages.hpp"
@@ -47,6 +48,12 @@ public:
     void set_links(dc::topology t) noexcept { topology_ = t; }
     engine& io() noexcept { return *engine_; }
     value_store& store() noexcept { return store_; }
+    channel_store& channels() noexcept { return channels_; }
+
+    /// Runs a channel operation on a channel this process owns (for process `pid`, request
+    /// `req`) and sends the answers that are due.
+    void apply_channel_op(std::uint64_t channel, std::uint8_t op, int pid, std::uint64_t req,
+                          std::span<const char> payload);
 
     // ---- membership
     /// Ids of every live process, this one included, ascending.
@@ -105,6 +112,8 @@ private:
     void on_call(const std::shared_ptr<connection>& from, std::span<const char> body);
     void on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body, bool value);
     void answer(int pid, std::uint64_t req, bool value, const value_store::stored& s);
+    /// Sends a result frame, or completes the request here when `pid` is this process.
+    void deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload);
     std::shared_ptr<ref_state> take_pending(std::uint64_t req);
     std::shared_ptr<ref_state> find_pending(std::uint64_t req) const;
     static placement place_large_value(std::span<const char> start, std::uint64_t length);
@@ -115,6 +124,7 @@ private:
     dc::topology topology_ = dc::topology::all_to_all;
     std::unique_ptr<engine> engine_;
     value_store store_;
+    channel_store channels_;
     std::vector<std::unique_ptr<listener>> listeners_;
     std::vector<std::string> addresses_;
 

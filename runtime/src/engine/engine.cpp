@@ -193,6 +193,7 @@ void engine::drive(const std::function<bool()>& ready, clock::time_point deadlin
     const long long start = now_ns();
     driving scope;
     while (!ready()) {
+        if (reclaimers_.load(std::memory_order_acquire) > 0) yield_role();
         const auto now = clock::now();
         if (now >= deadline) break;
         const long long spin_until =
@@ -206,6 +207,20 @@ void engine::drive(const std::function<bool()>& ready, clock::time_point deadlin
         poll_once(static_cast<int>(std::max<long long>(
             1, std::chrono::duration_cast<std::chrono::milliseconds>(block).count())));
     }
+}
+
+// A blocked call is ready again and waits for the role (its frames below need it): let it have
+// the role until it has finished, then carry on driving.
+void engine::yield_role() {
+    role_.unlock();
+    for (int spins = 0; reclaimers_.load(std::memory_order_acquire) > 0; ++spins) {
+        if (spins < 100) {
+            std::this_thread::yield();
+        } else {
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    }
+    role_.lock();
 }
 
 void engine::release_role() {

@@ -79,6 +79,7 @@ private:
     void drive(const std::function<bool()>& ready, clock::time_point deadline,
                std::chrono::milliseconds recheck);
     void release_role();
+    void yield_role();
     /// Lets threads sleeping in wait_until recheck their condition.
     void wake_sleepers();
     void background_loop();

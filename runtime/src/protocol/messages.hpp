@@ -32,6 +32,7 @@ enum class kind : std::uint8_t {
     peer_added,
     peer_removed,
     exit,
+    channel_op, ///< see channels/channel_ops.hpp
 };
 
 inline constexpr const char* protocol_magic = "dcrun-protocol-1";

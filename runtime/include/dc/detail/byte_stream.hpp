@@ -44,6 +44,20 @@ public:
     }
 };
 
+/// Tag for handle types (channels, arrays) whose default constructor would create something:
+/// decoding constructs them empty with this tag instead.
+struct for_loading_t {};
+inline constexpr for_loading_t for_loading{};
+
+/// A value of T to decode into.
+template <class T> T empty_value() {
+    if constexpr (std::is_constructible_v<T, for_loading_t>) {
+        return T(for_loading);
+    } else {
+        return T{};
+    }
+}
+
 /// Serializes values one after another into `out` (appending).
 template <class... T> void encode_into(bytes& out, const T&... values) {
     vector_sink sink(out);
@@ -74,7 +88,7 @@ template <class T> T decode_as(std::span<const char> in) {
     span_source src(in);
     std::istream is(&src);
     cereal::BinaryInputArchive ar(is);
-    T value{};
+    T value = empty_value<T>();
     ar(value);
     return value;
 }

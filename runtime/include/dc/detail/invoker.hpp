@@ -30,7 +30,7 @@ template <class P> struct value_slot {
         }
     }
     static P decode(cereal::BinaryInputArchive& ar) {
-        P p{};
+        P p = empty_value<P>();
         ar(p);
         return p;
     }

@@ -1,0 +1,112 @@
+#include <dc/detail/channel_handle.hpp>
+
+#include "channels/channel_ops.hpp"
+#include "cluster/runtime.hpp"
+#include "futures/value_store.hpp"
+#include "transport/wire.hpp"
+
+#include <dc/errors.hpp>
+
+namespace dc::detail {
+namespace {
+
+bytes encoded_u64(std::uint64_t v) {
+    bytes b;
+    detail::put(b, v);
+    return b;
+}
+
+} // namespace
+
+channel_handle::channel_handle(std::size_t capacity, int owner)
+    : id_(runtime::instance().new_request_id()), owner_(owner),
+      weight_(value_store::initial_weight) {
+    request(channel_op::create, encoded_u64(capacity));
+}
+
+channel_handle::channel_handle(const channel_ref& r)
+    : id_(r.id), owner_(r.owner), weight_(r.weight) {}
+
+channel_handle::~channel_handle() {
+    if (weight_ <= 0 || !runtime::alive()) return;
+    try {
+        bytes w;
+        detail::put(w, weight_);
+        auto& rt = runtime::instance();
+        if (owner_ == rt.id()) {
+            rt.apply_channel_op(id_, channel_op::release, owner_, 0, w);
+            return;
+        }
+        bytes head{static_cast<char>(kind::channel_op)};
+        detail::put(head, std::uint64_t{0});
+        detail::put(head, id_);
+        detail::put(head, std::uint8_t{channel_op::release});
+        rt.send(owner_, head, w);
+    } catch (...) { // the owner is gone, and the channel with it
+    }
+}
+
+// One operation: a request to the owner (or to this process's own store) and its answer.
+// A remote "channel closed" error comes back as dc::channel_closed.
+bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
+    auto& rt = runtime::instance();
+    auto state = std::make_shared<ref_state>(0, owner_, 0, ref_state::arrival::value);
+    const auto req = rt.new_request_id();
+    rt.expect(req, owner_, state);
+    try {
+        if (owner_ == rt.id()) {
+            rt.apply_channel_op(id_, op, owner_, req, payload);
+        } else {
+            bytes head{static_cast<char>(kind::channel_op)};
+            detail::put(head, req);
+            detail::put(head, id_);
+            detail::put(head, op);
+            rt.send(owner_, head, payload);
+        }
+        auto answer = state->fetch_bytes();
+        return bytes(answer.begin(), answer.end());
+    } catch (const remote_exception& e) {
+        if (e.type_name() == "dc::channel_closed") throw channel_closed("dc::remote_channel: " + e.message());
+        throw;
+    } catch (...) {
+        rt.forget(req);
+        throw;
+    }
+}
+
+void channel_handle::put(bytes item) { request(channel_op::put, item); }
+bytes channel_handle::take() { return request(channel_op::take); }
+bytes channel_handle::fetch() { return request(channel_op::fetch); }
+
+std::optional<bytes> channel_handle::try_take() {
+    bytes answer = request(channel_op::try_take);
+    if (answer.empty() || answer[0] == 0) return std::nullopt;
+    return bytes(answer.begin() + 1, answer.end());
+}
+
+bool channel_handle::isready() {
+    auto answer = request(channel_op::isready);
+    return !answer.empty() && answer[0] != 0;
+}
+
+void channel_handle::close() { request(channel_op::close); }
+
+bool channel_handle::isopen() {
+    auto answer = request(channel_op::isopen);
+    return !answer.empty() && answer[0] != 0;
+}
+
+channel_ref channel_handle::share() {
+    std::lock_guard lock(mutex_);
+    if (weight_ < 2) { // used up (after 2^61 shares): ask the owner for more
+        bytes w;
+        detail::put(w, value_store::initial_weight);
+        request(channel_op::add_weight, w);
+        weight_ += value_store::initial_weight;
+    }
+    const std::int64_t given = weight_ / 2;
+    weight_ -= given;
+    return {id_, owner_, given};
+}
+
+} // namespace dc::detail
