@@ -3,6 +3,7 @@
 #include "cluster_fixture.hpp"
 
 #include "cluster/runtime.hpp"
+#include "file_gate.hpp"
 
 #include <chrono>
 #include <thread>
@@ -135,4 +136,19 @@ TEST_F(cluster_test, dropped_channels_are_freed_on_their_owner) {
         if (left) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_EQ(left, 0u);
+}
+
+TEST_F(cluster_test, the_owner_itself_waits_on_its_own_empty_channel) {
+    channel ch(1); // owned by the master
+    file_gate gate("dc_owner_waits");
+    // Worker 2 puts only after the gate opens, so the take below really waits.
+    auto putter = dc::remotecall(
+        [](channel c, std::string path) {
+            wait_for_file(path);
+            c.put(11);
+        },
+        2, ch, gate.path());
+    gate.open();
+    EXPECT_EQ(ch.take(), 11);
+    putter.wait();
 }

@@ -6,6 +6,9 @@
 #include <dc/init.hpp>
 #include <dc/options.hpp>
 #include <dc/procs.hpp>
+#include <dc/distributed.hpp>
+#include <dc/pmap.hpp>
 #include <dc/remote_channel.hpp>
 #include <dc/remotecall.hpp>
 #include <dc/serialize.hpp>
+#include <dc/worker_pool.hpp>

@@ -80,6 +80,9 @@ public:
     /// Id of the process that holds (or computes) the value.
     int where() const { return detail::checked(ref()).owner(); }
 
+    /// The process-local state (for dc's own patterns).
+    const std::shared_ptr<detail::ref_state>& state() const { return ref(); }
+
     template <class A> void save(A& ar) const {
         auto& state = detail::checked(ref());
         if (shared_->value) { // fetched: the value travels, not a reference
@@ -120,6 +123,8 @@ public:
 
     /// Waits for completion; throws dc::remote_exception / dc::process_exited like future<T>.
     void fetch() const { detail::checked(ref_).fetch_bytes(); }
+    /// The process-local state (for dc's own patterns).
+    const std::shared_ptr<detail::ref_state>& state() const { return ref_; }
     void wait() const { detail::checked(ref_).wait(); }
     bool isready() const { return detail::checked(ref_).isready(); }
     int where() const { return detail::checked(ref_).owner(); }

@@ -7,6 +7,7 @@
 #include <dc/detail/calls.hpp>
 #include <dc/future.hpp>
 #include <dc/procs.hpp>
+#include <dc/worker_pool.hpp>
 
 #include <exception>
 #include <utility>
@@ -47,6 +48,29 @@ template <class F, class... A>
 future<detail::result_of<F, A...>> remotecall(F f, int id, A&&... args) {
     return future<detail::result_of<F, A...>>(
         detail::send_call(f, id, detail::call_mode::store, std::forward<A>(args)...));
+}
+
+/// Runs f(args...) on an idle worker of `pool`; the worker returns to the pool when the call
+/// completes. Waits while every worker of the pool is busy.
+template <class F, class... A>
+future<detail::result_of<F, A...>> remotecall(F f, worker_pool& pool, A&&... args) {
+    const int id = pool.take();
+    std::shared_ptr<detail::ref_state> state;
+    try {
+        state = detail::send_call(f, id, detail::call_mode::store, std::forward<A>(args)...);
+    } catch (...) {
+        pool.remove(id);
+        throw;
+    }
+    auto* settled = state.get(); // the callback runs from this state, so it is alive then
+    state->on_settled([pool, id, settled]() mutable {
+        if (settled->current() == detail::ref_state::status::failed) { // the worker exited
+            pool.remove(id);
+        } else {
+            pool.put_back(id);
+        }
+    });
+    return future<detail::result_of<F, A...>>(std::move(state));
 }
 
 /// Runs f(args...) on `id` and returns its value (one round trip). Throws dc::remote_exception

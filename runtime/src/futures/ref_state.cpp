@@ -62,10 +62,14 @@ void ref_state::rethrow_if_failed() {
     std::rethrow_exception(error_);
 }
 
+// A handle received from another process for a value this process holds: read the store.
+// (States of calls and requests made here are answered by messages even when local.)
+bool ref_state::in_local_store() const { return expected_ == arrival::nothing && owner_ == runtime::instance().id(); }
+
 bool ref_state::isready() {
     if (current() != status::pending) return true;
     auto& rt = runtime::instance();
-    if (owner_ == rt.id()) {
+    if (in_local_store()) {
         auto s = rt.store().get(id_, std::nullopt);
         return s.has_value();
     }
@@ -88,7 +92,7 @@ bool ref_state::isready() {
 
 void ref_state::wait() {
     auto& rt = runtime::instance();
-    if (owner_ == rt.id() && current() == status::pending) {
+    if (in_local_store() && current() == status::pending) {
         rt.io().wait_until([&] { return rt.store().get(id_, std::nullopt).has_value(); });
         if (rt.store().get(id_, std::nullopt)->is_error) fetch_bytes();
         return;
@@ -101,12 +105,12 @@ void ref_state::wait() {
 std::span<const char> ref_state::fetch_bytes() {
     auto& rt = runtime::instance();
     if (current() != status::here && current() != status::failed) {
-        if (owner_ == rt.id()) {
+        if (in_local_store()) {
             std::optional<value_store::stored> s;
             rt.io().wait_until([&] { return (s = rt.store().get(id_, std::nullopt)).has_value(); });
             on_value(s->data, 0, s->is_error);
         } else {
-            if (expected_ != arrival::value) {
+            if (expected_ == arrival::nothing || expected_ == arrival::done) {
                 auto req = rt.new_request_id();
                 rt.expect(req, owner_, shared_from_this());
                 try {
@@ -201,12 +205,14 @@ void ref_state::on_value(std::shared_ptr<const bytes> data, std::size_t offset, 
         remote_error_ = is_error;
     }
     status_.store(status::here, std::memory_order_release);
+    run_settled_callbacks();
 }
 
 void ref_state::on_done(bool is_error) {
     remote_error_ = is_error;
     status expected = status::pending;
     status_.compare_exchange_strong(expected, status::done, std::memory_order_acq_rel);
+    run_settled_callbacks();
 }
 
 void ref_state::on_failed(std::exception_ptr e) {
@@ -215,6 +221,62 @@ void ref_state::on_failed(std::exception_ptr e) {
         error_ = std::move(e);
     }
     if (current() != status::here) status_.store(status::failed, std::memory_order_release);
+    run_settled_callbacks();
+}
+
+void ref_state::on_settled(std::function<void()> callback) {
+    {
+        std::lock_guard lock(mutex_);
+        if (current() == status::pending) {
+            settled_callbacks_.push_back(std::move(callback));
+            return;
+        }
+    }
+    callback();
+}
+
+void ref_state::run_settled_callbacks() {
+    std::vector<std::function<void()>> callbacks;
+    {
+        std::lock_guard lock(mutex_);
+        callbacks.swap(settled_callbacks_);
+    }
+    for (auto& cb : callbacks) cb();
+}
+
+std::shared_ptr<ref_state> ref_state::when_all(const std::vector<std::shared_ptr<ref_state>>& parts,
+                                               int owner) {
+    auto all = std::make_shared<ref_state>(0, owner, 0, arrival::value);
+    struct progress {
+        std::mutex mutex;
+        std::size_t left;
+        std::exception_ptr first_error;
+    };
+    auto p = std::make_shared<progress>();
+    p->left = parts.size();
+    if (parts.empty()) all->on_value(std::make_shared<const bytes>(), 0, false);
+    for (const auto& part : parts) {
+        part->on_settled([all, p, part] {
+            std::exception_ptr error;
+            // Parts are fetch-mode calls: a value or error is already here, so this never waits.
+            if (part->current() == status::failed || part->remote_error_) {
+                try {
+                    part->fetch_bytes();
+                } catch (...) {
+                    error = std::current_exception();
+                }
+            }
+            std::lock_guard lock(p->mutex);
+            if (error && !p->first_error) p->first_error = error;
+            if (--p->left > 0) return;
+            if (p->first_error) {
+                all->on_failed(p->first_error);
+            } else {
+                all->on_value(std::make_shared<const bytes>(), 0, false);
+            }
+        });
+    }
+    return all;
 }
 
 } // namespace dc::detail

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 namespace dc::detail {
 
@@ -74,6 +75,13 @@ public:
     void set_sink(sink s);
     /// Called by the transport when a large value starts to arrive.
     char* place(std::size_t encoded_size, std::size_t& skip);
+    /// Runs `callback` once the value is settled (here, done or failed): at once if it is, else
+    /// on the thread that delivers the answer. The callback must not block.
+    void on_settled(std::function<void()> callback);
+    /// A state that settles when all `parts` have: with no value, or with the first error.
+    static std::shared_ptr<ref_state> when_all(const std::vector<std::shared_ptr<ref_state>>& parts,
+                                               int owner);
+
     /// True when the value was received through the sink (fetch_bytes then holds only the
     /// first `skip` bytes).
     bool placed() const noexcept { return placed_; }
@@ -85,6 +93,8 @@ public:
 
 private:
     void rethrow_if_failed();
+    bool in_local_store() const;
+    void run_settled_callbacks();
     void release_weight();
 
     std::uint64_t id_;
@@ -96,6 +106,7 @@ private:
     std::int64_t weight_;
     bool watching_ = false;
     sink sink_;
+    std::vector<std::function<void()>> settled_callbacks_;
     std::atomic<bool> placing_{false};
     std::atomic<bool> placed_{false};
     std::shared_ptr<const bytes> data_;

@@ -1,0 +1,37 @@
+#pragma once
+// Compiled helpers of the parallel patterns (pmap).
+
+#include <dc/detail/ref_state.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dc::detail {
+
+/// Waits until one of `states` is settled and returns its index.
+std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states);
+
+/// {demangled type, what()} of the exception being handled (call inside a catch block).
+std::pair<std::string, std::string> describe_current_exception();
+
+/// A one-line progress bar on stderr: items done, rate, time left. Silent unless enabled and
+/// stderr is a terminal.
+class pmap_progress {
+public:
+    pmap_progress(bool enabled, std::size_t total);
+    void advance(std::size_t items);
+    void finish();
+
+private:
+    void draw();
+    bool enabled_;
+    std::size_t total_;
+    std::size_t done_ = 0;
+    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point last_draw_;
+};
+
+} // namespace dc::detail

@@ -1,0 +1,68 @@
+#include <dc/detail/patterns.hpp>
+
+#include "cluster/runtime.hpp"
+#include "util/demangle.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+
+namespace dc::detail {
+
+std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states) {
+    std::size_t found = 0;
+    runtime::instance().io().wait_until([&] {
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            if (states[i]->current() != ref_state::status::pending) {
+                found = i;
+                return true;
+            }
+        }
+        return false;
+    });
+    return found;
+}
+
+std::pair<std::string, std::string> describe_current_exception() {
+    std::string type = current_exception_type();
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        return {type, e.what()};
+    } catch (...) {
+        return {type, "(an exception not derived from std::exception)"};
+    }
+}
+
+pmap_progress::pmap_progress(bool enabled, std::size_t total)
+    : enabled_(enabled && ::isatty(STDERR_FILENO) && total > 0), total_(total),
+      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+
+void pmap_progress::advance(std::size_t items) {
+    done_ += items;
+    const auto now = std::chrono::steady_clock::now();
+    if (enabled_ && (now - last_draw_ > std::chrono::milliseconds(100) || done_ == total_)) {
+        last_draw_ = now;
+        draw();
+    }
+}
+
+void pmap_progress::draw() {
+    constexpr int width = 30;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
+    const double left = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0;
+    const int filled = static_cast<int>(width * done_ / total_);
+    std::fprintf(stderr, "\rpmap [%.*s%*s] %zu/%zu  %.1f items/s  %.0f s left ", filled,
+                 "##############################", width - filled, "", done_, total_, rate, left);
+    std::fflush(stderr);
+}
+
+void pmap_progress::finish() {
+    if (!enabled_) return;
+    draw();
+    std::fputc('\n', stderr);
+}
+
+} // namespace dc::detail

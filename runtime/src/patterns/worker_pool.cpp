@@ -1,0 +1,98 @@
+#include <dc/worker_pool.hpp>
+
+#include "cluster/runtime.hpp"
+
+#include <dc/errors.hpp>
+#include <dc/procs.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <set>
+
+namespace dc {
+
+struct worker_pool::state {
+    mutable std::mutex mutex;
+    std::set<int> members;
+    std::deque<int> idle;
+    std::set<int> busy;
+    bool follows_cluster = false;
+
+    // The default pool adds new workers and forgets removed ones as it is used.
+    void refresh() {
+        if (!follows_cluster) return;
+        const auto now = dc::workers();
+        const std::set<int> current(now.begin(), now.end());
+        for (int id : now) {
+            if (members.insert(id).second) idle.push_back(id);
+        }
+        for (auto it = members.begin(); it != members.end();) {
+            if (current.count(*it)) {
+                ++it;
+                continue;
+            }
+            std::erase(idle, *it);
+            busy.erase(*it);
+            it = members.erase(it);
+        }
+    }
+};
+
+worker_pool::worker_pool(std::vector<int> ids) : state_(std::make_shared<state>()) {
+    for (int id : ids) {
+        if (state_->members.insert(id).second) state_->idle.push_back(id);
+    }
+}
+
+worker_pool::worker_pool(bool follows_cluster) : state_(std::make_shared<state>()) {
+    state_->follows_cluster = follows_cluster;
+}
+
+std::vector<int> worker_pool::workers() const {
+    std::lock_guard lock(state_->mutex);
+    state_->refresh();
+    return {state_->members.begin(), state_->members.end()};
+}
+
+std::size_t worker_pool::size() const { return workers().size(); }
+
+std::optional<int> worker_pool::try_take() {
+    std::lock_guard lock(state_->mutex);
+    state_->refresh();
+    if (state_->idle.empty()) return std::nullopt;
+    int id = state_->idle.front();
+    state_->idle.pop_front();
+    state_->busy.insert(id);
+    return id;
+}
+
+int worker_pool::take() {
+    std::optional<int> id;
+    detail::runtime::instance().io().wait_until([&] {
+        if (size() == 0) return true;
+        id = try_take();
+        return id.has_value();
+    });
+    if (!id) throw process_exited(0, "the worker pool is empty (all its workers exited)");
+    return *id;
+}
+
+void worker_pool::put_back(int id) {
+    std::lock_guard lock(state_->mutex);
+    if (state_->busy.erase(id) && state_->members.count(id)) state_->idle.push_back(id);
+}
+
+void worker_pool::remove(int id) {
+    std::lock_guard lock(state_->mutex);
+    state_->members.erase(id);
+    state_->busy.erase(id);
+    std::erase(state_->idle, id);
+}
+
+worker_pool& default_worker_pool() {
+    static worker_pool pool(true);
+    return pool;
+}
+
+} // namespace dc
