@@ -75,6 +75,20 @@ TEST(dcrun, worker_output_is_forwarded_line_by_line) {
     EXPECT_NE(r.out.find("      From worker 2:\terror line from 2\n"), std::string::npos) << r.out;
 }
 
+TEST(dcrun, pmap_shows_progress_only_on_a_terminal) {
+    auto plain = dcrun({"-p", "2", TEST_APP_PATH, "pmap_progress"});
+    ASSERT_EQ(plain.code, 0) << plain.err;
+    EXPECT_NE(plain.out.find("pmap sum 400"), std::string::npos);
+    EXPECT_EQ(plain.err.find("pmap ["), std::string::npos) << plain.err;
+    // `script` gives the program a terminal.
+    const std::string cmd = std::string(DCRUN_PATH) + " -p 2 " + TEST_APP_PATH + " pmap_progress";
+    auto tty = run_command({"/usr/bin/script", "-qec", cmd, "/dev/null"});
+    ASSERT_EQ(tty.code, 0) << tty.out;
+    EXPECT_NE(tty.out.find("pmap ["), std::string::npos) << tty.out;
+    EXPECT_NE(tty.out.find("200/200"), std::string::npos) << tty.out;
+    EXPECT_NE(tty.out.find("items/s"), std::string::npos) << tty.out;
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

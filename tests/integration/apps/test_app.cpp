@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <numeric>
 #include <thread>
 #include <unistd.h>
 
@@ -42,6 +43,15 @@ int run(const std::string& mode, int argc, char** argv) {
         return 0;
     }
     if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
+    if (mode == "pmap_progress") {
+        dc::pmap_options o;
+        o.progress = true;
+        o.batch_size = 10;
+        std::vector<int> xs(200, 1);
+        auto out = dc::pmap([](int x) { return x + 1; }, xs, o);
+        std::cout << "pmap sum " << std::accumulate(out.begin(), out.end(), 0) << std::endl;
+        return 0;
+    }
     if (mode == "pids") { // prints every pid, then waits to be killed
         std::cout << "master " << ::getpid() << std::endl;
         for (int id : dc::workers()) {
