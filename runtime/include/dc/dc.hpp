@@ -11,4 +11,5 @@
 #include <dc/remote_channel.hpp>
 #include <dc/remotecall.hpp>
 #include <dc/serialize.hpp>
+#include <dc/shared_array.hpp>
 #include <dc/worker_pool.hpp>

@@ -1,0 +1,89 @@
+// Shared arrays (one host, shared memory) and distributed arrays (chunks on workers).
+
+#include "cluster_fixture.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <unistd.h>
+
+namespace {
+
+using shared = dc::shared_array<double>;
+
+void fill_my_part(shared s) {
+    auto [lo, hi] = s.localindices();
+    for (auto i = lo; i < hi; ++i)
+        s[i] = dc::myid() * 1000 + static_cast<double>(i);
+}
+
+int shm_mappings() { // mappings of dc shared memory in this process
+    std::ifstream maps("/proc/self/maps");
+    std::string text((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+    int n = 0;
+    for (auto p = text.find("/dcrun-"); p != std::string::npos; p = text.find("/dcrun-", p + 1))
+        ++n;
+    return n;
+}
+
+bool shm_names_left() {
+    for (const auto& e : std::filesystem::directory_iterator("/dev/shm")) {
+        if (e.path().filename().string().rfind("dcrun-" + std::to_string(::getpid()), 0) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_F(cluster_test, workers_write_their_part_and_the_master_sees_it) {
+    shared s(10);
+    EXPECT_EQ(s.pids(), (std::vector<int>{2, 3}));
+    EXPECT_EQ(s.localindices(), (std::pair<std::int64_t, std::int64_t>{0, 0})); // not a pid
+    for (int id : s.pids())
+        dc::remotecall_wait(fill_my_part, id, s);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(s[i], 2000 + i);
+    for (int i = 5; i < 10; ++i)
+        EXPECT_EQ(s[i], 3000 + i);
+    s[0] = -1; // and the other way round
+    EXPECT_EQ(dc::remotecall_fetch([](shared a) { return a[0]; }, 3, s), -1);
+    EXPECT_FALSE(shm_names_left()); // unlinked once mapped everywhere
+}
+
+TEST_F(cluster_test, two_dimensional_shared_arrays_are_column_major) {
+    dc::shared_array<int> m(3, 4);
+    EXPECT_EQ(m.size(), 12u);
+    dc::remotecall_wait([](dc::shared_array<int> a) { a(2, 1) = 7; }, 2, m);
+    EXPECT_EQ(m[2 + 1 * 3], 7);
+    EXPECT_EQ(m(2, 1), 7);
+}
+
+TEST_F(cluster_test, a_dropped_shared_array_is_unmapped_everywhere) {
+    {
+        shared s(1000);
+        EXPECT_EQ(dc::remotecall_fetch(shm_mappings, 2), 1);
+    }
+    EXPECT_EQ(dc::remotecall_fetch(shm_mappings, 2), 0);
+    EXPECT_EQ(shm_mappings(), 0);
+}
+
+TEST_F(cluster_test, a_shared_array_on_another_host_or_process_is_a_clear_error) {
+    shared only_2(std::vector<std::size_t>{10}, {2});
+    try {
+        dc::remotecall_fetch([](shared a) { return a[0]; }, 3, only_2);
+        FAIL() << "expected an error";
+    } catch (const dc::remote_exception& e) {
+        EXPECT_NE(std::string(e.what()).find("not mapped on process 3"), std::string::npos)
+            << e.what();
+    }
+    dc::detail::segment_ref elsewhere{"/dcrun-x", "node-elsewhere", 8, {2}};
+    try {
+        dc::detail::shared_segment::attach(elsewhere);
+        FAIL() << "expected an error";
+    } catch (const dc::error& e) {
+        EXPECT_NE(std::string(e.what()).find("lives in shared memory on host node-elsewhere"),
+                  std::string::npos)
+            << e.what();
+    }
+}
