@@ -2,9 +2,12 @@
 
 #include "cluster_fixture.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <numeric>
 #include <unistd.h>
 
 namespace {
@@ -86,4 +89,57 @@ TEST_F(cluster_test, a_shared_array_on_another_host_or_process_is_a_clear_error)
                   std::string::npos)
             << e.what();
     }
+}
+
+namespace {
+std::size_t chunks_held() {
+    return dc::detail::chunk_count();
+}
+} // namespace
+
+TEST_F(cluster_test, distribute_puts_contiguous_chunks_on_the_workers) {
+    std::vector<int> v(10);
+    std::iota(v.begin(), v.end(), 0);
+    auto d = dc::distribute(v);
+    EXPECT_EQ(d.size(), 10u);
+    EXPECT_EQ(d.procs(), (std::vector<int>{2, 3}));
+    EXPECT_TRUE(d.localpart().empty()); // the master holds none
+    auto part2 = dc::remotecall_fetch(
+        [](dc::darray<int> a) {
+            auto p = dc::localpart(a);
+            return std::make_pair(dc::localindices(a), std::vector<int>(p.begin(), p.end()));
+        },
+        2, d);
+    EXPECT_EQ(part2.first, (std::pair<std::int64_t, std::int64_t>{0, 5}));
+    EXPECT_EQ(part2.second, (std::vector<int>{0, 1, 2, 3, 4}));
+    EXPECT_EQ(dc::gather(d), v);
+}
+
+TEST_F(cluster_test, darray_map_and_reduce_run_where_the_chunks_are) {
+    std::vector<double> v(1000, 2.0);
+    auto d = dc::distribute(v);
+    auto squares = d.map([](double x) { return x * x; });
+    EXPECT_EQ(squares.reduce(std::plus<>{}), 4000.0);
+    auto where = d.map([](double) { return dc::myid(); }).gather();
+    EXPECT_EQ(where.front(), 2);
+    EXPECT_EQ(where.back(), 3);
+    EXPECT_EQ(dc::dzeros(7).reduce(std::plus<>{}), 0.0);
+    EXPECT_EQ(dc::dones<int>(7).reduce(std::plus<>{}), 7);
+    auto r = dc::drand(100).gather();
+    ASSERT_EQ(r.size(), 100u);
+    EXPECT_TRUE(std::all_of(r.begin(), r.end(), [](double x) { return x >= 0 && x < 1; }));
+    EXPECT_THROW(dc::distribute(std::vector<double>{}).reduce(std::plus<>{}),
+                 std::invalid_argument);
+}
+
+TEST_F(cluster_test, a_dropped_darray_frees_its_chunks) {
+    {
+        auto d = dc::dones(100);
+        auto copy_used_remotely =
+            dc::remotecall_fetch([](dc::darray<double> a) { return a.size(); }, 3, d);
+        EXPECT_EQ(copy_used_remotely, 100u);
+        EXPECT_EQ(dc::remotecall_fetch(chunks_held, 2), 1u);
+    }
+    EXPECT_EQ(dc::remotecall_fetch(chunks_held, 2), 0u);
+    EXPECT_EQ(dc::remotecall_fetch(chunks_held, 3), 0u);
 }

@@ -6,6 +6,7 @@
 #include <dc/init.hpp>
 #include <dc/options.hpp>
 #include <dc/procs.hpp>
+#include <dc/darray.hpp>
 #include <dc/distributed.hpp>
 #include <dc/pmap.hpp>
 #include <dc/remote_channel.hpp>
