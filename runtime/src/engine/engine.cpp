@@ -5,6 +5,7 @@
 #include <dc/errors.hpp>
 
 #include <sys/epoll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -201,6 +202,9 @@ void engine::drive(const std::function<bool()>& ready, clock::time_point deadlin
             spin_.count() * 1000;
         if (now.time_since_epoch().count() < spin_until) {
             poll_once(0);
+            // When processes outnumber cores, a spinning thread must let the one it waits for
+            // run (Open MPI's yield_when_idle); with a core to spare this returns at once.
+            ::sched_yield();
             continue;
         }
         auto block = std::min<clock::duration>(deadline - now, recheck);
@@ -259,7 +263,10 @@ bool engine::wait_inside_call(const std::function<bool()>& ready, clock::time_po
                               std::chrono::milliseconds recheck) {
     // 1. Spin as the driver, handling replies only (calls are deferred while calls_running).
     const auto spin_until = std::min(deadline, clock::now() + spin_);
-    while (!ready() && clock::now() < spin_until) poll_once(0);
+    while (!ready() && clock::now() < spin_until) {
+        poll_once(0);
+        ::sched_yield();
+    }
     if (ready() || clock::now() >= deadline) return ready();
     // 2. Hand the role to a helper and sleep; 3. take the role back for the caller's frames.
     const int depth = driver_depth;
