@@ -4,6 +4,9 @@
 #include <dc/dc.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <random>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -87,6 +90,93 @@ void idle_rss(int worker) {
     }
 }
 
+int noop(int x) { return x; }
+
+std::vector<int> range(int n) {
+    std::vector<int> v(n);
+    for (int i = 0; i < n; ++i) v[i] = i;
+    return v;
+}
+
+void pmap_throughput() {
+    auto big = range(2'000'000);
+    dc::pmap(noop, range(10000)); // warm-up
+    auto t0 = clock_type::now();
+    auto out = dc::pmap(noop, big);
+    report("pmap_auto_batch", big.size() / seconds_since(t0), "items/s");
+    auto small = range(50'000);
+    dc::pmap_options one;
+    one.batch_size = 1;
+    t0 = clock_type::now();
+    dc::pmap(noop, small, one);
+    report("pmap_batch_size_1", small.size() / seconds_since(t0), "items/s");
+}
+
+int flip(std::int64_t) {
+    thread_local std::mt19937_64 gen(std::random_device{}());
+    return static_cast<int>(gen() & 1);
+}
+
+void count_heads() {
+    const std::int64_t n = 200'000'000;
+    std::int64_t serial = 0;
+    auto t0 = clock_type::now();
+    for (std::int64_t i = 0; i < n; ++i) serial += flip(i);
+    const double ts = seconds_since(t0);
+    t0 = clock_type::now();
+    auto parallel = dc::distributed_reduce(std::plus<>{}, 0, n, [](std::int64_t i) -> std::int64_t { return flip(i); });
+    const double tp = seconds_since(t0);
+    if (serial + parallel == 0) std::abort(); // keep both loops
+    report("count_heads_serial", ts, "s");
+    report("count_heads_distributed", tp, "s");
+    report("count_heads_speedup", ts / tp, "x");
+}
+
+void reduce_overhead() {
+    const auto n = static_cast<std::int64_t>(dc::nworkers());
+    auto one = [](std::int64_t i) { return i; };
+    for (int i = 0; i < 200; ++i) dc::distributed_reduce(std::plus<>{}, 0, n, one);
+    const int reps = 2000;
+    auto t0 = clock_type::now();
+    for (int i = 0; i < reps; ++i) dc::distributed_reduce(std::plus<>{}, 0, n, one);
+    report("distributed_reduce_overhead", seconds_since(t0) / reps * 1e6, "us");
+}
+
+using int_channel = dc::remote_channel<int>;
+
+void echo(int_channel in, int_channel out, int count) {
+    for (int i = 0; i < count; ++i) out.put(in.take());
+}
+
+void fill(int_channel ch, int count) {
+    for (int i = 0; i < count; ++i) ch.put(i);
+}
+
+void channels(int worker) {
+    const int n = 20000;
+    int_channel ping(1), pong(1); // owned here; the worker echoes
+    auto echoing = dc::remotecall(echo, worker, ping, pong, n + 100);
+    for (int i = 0; i < 100; ++i) {
+        ping.put(i);
+        pong.take();
+    }
+    auto t0 = clock_type::now();
+    for (int i = 0; i < n; ++i) {
+        ping.put(i);
+        pong.take();
+    }
+    report("channel_roundtrip", seconds_since(t0) / n * 1e6, "us");
+    echoing.wait();
+    const int items = 200'000;
+    int_channel queue(1000);
+    t0 = clock_type::now();
+    auto producer = dc::remotecall(fill, worker, queue, items);
+    long long sum = 0;
+    for (int i = 0; i < items; ++i) sum += queue.take();
+    report("channel_throughput", items / seconds_since(t0), "items/s");
+    producer.wait();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -101,4 +191,8 @@ int main(int argc, char** argv) {
     if (what == "rtt" || what == "all") round_trip(worker, "remotecall_fetch_rtt");
     if (what == "throughput" || what == "all") throughput(worker);
     if (what == "bandwidth" || what == "all") bandwidth(worker);
+    if (what == "pmap" || what == "patterns") pmap_throughput();
+    if (what == "heads" || what == "patterns") count_heads();
+    if (what == "reduce" || what == "patterns") reduce_overhead();
+    if (what == "channel" || what == "patterns") channels(worker);
 }

@@ -41,3 +41,21 @@ printf "| small calls: remote_do stream | %.0f calls/s | | | |\n" "$oneway"
 printf "| 64 MiB fetch (steady state) | %.0f MiB/s | %.0f MiB/s Unix stream (TCP %.0f) | %s | ≥ 0.70 |\n" "$fetch" "$unix_stream" "$tcp_stream" "$(ratio "$fetch" "$unix_stream")"
 printf "| dcrun -p 2 to first result (whole run) | %s ms | %s ms fork+exec+connect of 2 | | < 30 ms |\n" "$startup" "$spawn2"
 printf "| idle worker RSS | %.1f MiB | %.1f MiB plain process | | < 8 MiB |\n" "$rss" "$plain_rss"
+
+# ---- parallel patterns and channels, next to Python's multiprocessing and Dask (same run)
+PY=/usr/bin/python3
+peer() { [ -x "$PY" ] && "$PY" "$(dirname "$0")/peers/$1" 2>/dev/null || true; }
+dc_pat=$("$DCRUN" -p 2 "$DCB" patterns)
+mp=$(peer mp_bench.py)
+dask=$(peer dask_bench.py)
+v() { local x; x=$(echo "$1" | value "$2"); echo "${x:-n/a}"; }
+fmt() { awk -v x="$1" -v f="$2" 'BEGIN { if (x == "n/a") print "n/a"; else printf f, x }'; }
+echo
+echo "| workload (2 workers) | dcrun | multiprocessing | Dask | target |"
+echo "|---|---|---|---|---|"
+echo "| pmap of a no-op, automatic batches | $(fmt "$(v "$dc_pat" pmap_auto_batch)" "%.3g items/s") | $(fmt "$(v "$mp" mp_pmap_default_chunks)" "%.3g items/s") (default chunks) | $(fmt "$(v "$dask" dask_map_tasks)" "%.0f tasks/s") | ≥ multiprocessing |"
+echo "| pmap of a no-op, batch size 1 | $(fmt "$(v "$dc_pat" pmap_batch_size_1)" "%.3g items/s") | $(fmt "$(v "$mp" mp_pmap_chunksize1)" "%.3g items/s") (chunksize 1) | | ≥ multiprocessing |"
+echo "| count 2e8 heads: speed-up over serial | $(fmt "$(v "$dc_pat" count_heads_speedup)" "%.2fx") ($(fmt "$(v "$dc_pat" count_heads_serial)" "%.2f") s → $(fmt "$(v "$dc_pat" count_heads_distributed)" "%.2f") s) | $(fmt "$(v "$mp" mp_count_heads_speedup)" "%.2fx") (2e7 in Python) | | ≥ 1.8x |"
+echo "| distributed_reduce fixed overhead | $(fmt "$(v "$dc_pat" distributed_reduce_overhead)" "%.1f µs") | | $(fmt "$(v "$dask" dask_submit_roundtrip)" "%.0f µs") (one submit) | < 50 µs |"
+echo "| channel put/take round trip | $(fmt "$(v "$dc_pat" channel_roundtrip)" "%.1f µs") | $(fmt "$(v "$mp" mp_queue_roundtrip)" "%.1f µs") (Queue pair) | | |"
+echo "| channel throughput, one producer | $(fmt "$(v "$dc_pat" channel_throughput)" "%.3g items/s") | $(fmt "$(v "$mp" mp_queue_throughput)" "%.3g items/s") (Queue) | | |"

@@ -7,6 +7,8 @@ packages=(
   libgtest-dev libgmock-dev libcereal-dev libssh-dev libeigen3-dev
   python3
 )
+# The benchmarks also measure Python peers (multiprocessing, Dask) with Debian's python3.
+[ "${1:-}" = "bench" ] && packages+=(python3-distributed)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-demo}
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh "$what"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
 case "$what" in

@@ -198,3 +198,15 @@ TEST(patterns_alone, the_master_does_the_work_without_workers) {
     EXPECT_EQ(dc::pmap(square, range(10)), squares(10));
     EXPECT_EQ(dc::distributed_reduce(std::plus<>{}, 0, 10, [](std::int64_t i) { return i; }), 45);
 }
+
+TEST(patterns, pmap_uses_only_the_workers_of_its_pool) {
+    auto ids = dc::addprocs(3);
+    dc::worker_pool two({ids[0], ids[2]});
+    dc::pmap_options o;
+    o.pool = &two;
+    o.batch_size = 1;
+    auto where = dc::pmap([](int) { return dc::myid(); }, range(40), o);
+    std::set<int> used(where.begin(), where.end());
+    EXPECT_EQ(used, (std::set<int>{ids[0], ids[2]}));
+    dc::rmprocs(ids);
+}
