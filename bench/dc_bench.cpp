@@ -4,12 +4,12 @@
 #include <dc/dc.hpp>
 
 #include <algorithm>
-#include <cstdint>
-#include <functional>
-#include <random>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <random>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -90,11 +90,14 @@ void idle_rss(int worker) {
     }
 }
 
-int noop(int x) { return x; }
+int noop(int x) {
+    return x;
+}
 
 std::vector<int> range(int n) {
     std::vector<int> v(n);
-    for (int i = 0; i < n; ++i) v[i] = i;
+    for (int i = 0; i < n; ++i)
+        v[i] = i;
     return v;
 }
 
@@ -121,10 +124,12 @@ void count_heads() {
     const std::int64_t n = 200'000'000;
     std::int64_t serial = 0;
     auto t0 = clock_type::now();
-    for (std::int64_t i = 0; i < n; ++i) serial += flip(i);
+    for (std::int64_t i = 0; i < n; ++i)
+        serial += flip(i);
     const double ts = seconds_since(t0);
     t0 = clock_type::now();
-    auto parallel = dc::distributed_reduce(std::plus<>{}, 0, n, [](std::int64_t i) -> std::int64_t { return flip(i); });
+    auto parallel = dc::distributed_reduce(std::plus<>{}, 0, n,
+                                           [](std::int64_t i) -> std::int64_t { return flip(i); });
     const double tp = seconds_since(t0);
     if (serial + parallel == 0) std::abort(); // keep both loops
     report("count_heads_serial", ts, "s");
@@ -135,21 +140,25 @@ void count_heads() {
 void reduce_overhead() {
     const auto n = static_cast<std::int64_t>(dc::nworkers());
     auto one = [](std::int64_t i) { return i; };
-    for (int i = 0; i < 200; ++i) dc::distributed_reduce(std::plus<>{}, 0, n, one);
+    for (int i = 0; i < 200; ++i)
+        dc::distributed_reduce(std::plus<>{}, 0, n, one);
     const int reps = 2000;
     auto t0 = clock_type::now();
-    for (int i = 0; i < reps; ++i) dc::distributed_reduce(std::plus<>{}, 0, n, one);
+    for (int i = 0; i < reps; ++i)
+        dc::distributed_reduce(std::plus<>{}, 0, n, one);
     report("distributed_reduce_overhead", seconds_since(t0) / reps * 1e6, "us");
 }
 
 using int_channel = dc::remote_channel<int>;
 
 void echo(int_channel in, int_channel out, int count) {
-    for (int i = 0; i < count; ++i) out.put(in.take());
+    for (int i = 0; i < count; ++i)
+        out.put(in.take());
 }
 
 void fill(int_channel ch, int count) {
-    for (int i = 0; i < count; ++i) ch.put(i);
+    for (int i = 0; i < count; ++i)
+        ch.put(i);
 }
 
 void channels(int worker) {
@@ -172,7 +181,8 @@ void channels(int worker) {
     t0 = clock_type::now();
     auto producer = dc::remotecall(fill, worker, queue, items);
     long long sum = 0;
-    for (int i = 0; i < items; ++i) sum += queue.take();
+    for (int i = 0; i < items; ++i)
+        sum += queue.take();
     report("channel_throughput", items / seconds_since(t0), "items/s");
     producer.wait();
 }

@@ -8,13 +8,15 @@
 using jobs = dc::remote_channel<std::int64_t>;
 
 void produce(jobs ch, std::int64_t count) {
-    for (std::int64_t i = 1; i <= count; ++i) ch.put(i);
+    for (std::int64_t i = 1; i <= count; ++i)
+        ch.put(i);
     ch.close();
 }
 
 std::int64_t consume(jobs ch) {
     std::int64_t sum = 0;
-    for (std::int64_t x : ch) sum += x * x;
+    for (std::int64_t x : ch)
+        sum += x * x;
     return sum;
 }
 
@@ -28,7 +30,8 @@ int main(int argc, char** argv) {
     }
     std::int64_t serial = 0, parallel = 0;
     const double ts = seconds([&] {
-        for (std::int64_t i = 1; i <= n; ++i) serial += i * i;
+        for (std::int64_t i = 1; i <= n; ++i)
+            serial += i * i;
     });
     const double tp = seconds([&] {
         jobs ch(32, w[2]); // buffered, owned by a third process

@@ -17,7 +17,8 @@ int flip(std::int64_t) {
 
 std::int64_t count_serial(std::int64_t n) {
     std::int64_t heads = 0;
-    for (std::int64_t i = 0; i < n; ++i) heads += flip(i);
+    for (std::int64_t i = 0; i < n; ++i)
+        heads += flip(i);
     return heads;
 }
 

@@ -54,7 +54,8 @@ public:
                                                 detail::call_mode::fetch,
                                                 detail::callable<F>::of(f), layout_->id, out.id));
         }
-        for (auto& d : done) d.wait();
+        for (auto& d : done)
+            d.wait();
         return darray<R>(std::move(out), true);
     }
     /// Reduces all elements with op (each chunk on its process, then here). Throws
@@ -69,7 +70,8 @@ public:
         }
         if (parts.empty()) throw std::invalid_argument("darray::reduce: the array is empty");
         T acc = std::move(parts[0]).fetch();
-        for (std::size_t i = 1; i < parts.size(); ++i) acc = op(std::move(acc), std::move(parts[i]).fetch());
+        for (std::size_t i = 1; i < parts.size(); ++i)
+            acc = op(std::move(acc), std::move(parts[i]).fetch());
         return acc;
     }
     /// The whole array, here.
@@ -133,25 +135,31 @@ template <class T, class Make> darray<T> build(std::size_t n, std::vector<int> p
     for (std::size_t k = 0; k < layout.pids.size(); ++k) {
         done.push_back(make(layout, k));
     }
-    for (auto& d : done) d.wait();
+    for (auto& d : done)
+        d.wait();
     return darray<T>(std::move(layout), true);
 }
 } // namespace detail
 
 /// Splits v into contiguous chunks, one per process of `pids` (default: the workers).
 template <class T> darray<T> distribute(const std::vector<T>& v, std::vector<int> pids = {}) {
-    return detail::build<T>(v.size(), std::move(pids), [&](const detail::darray_layout& l, std::size_t k) {
-        std::vector<T> part(v.begin() + l.offsets[k], v.begin() + l.offsets[k + 1]);
-        return future<void>(detail::send_call(&detail::store_chunk<T>, l.pids[k],
-                                              detail::call_mode::fetch, l.id, std::move(part)));
-    });
+    return detail::build<T>(
+        v.size(), std::move(pids), [&](const detail::darray_layout& l, std::size_t k) {
+            std::vector<T> part(v.begin() + l.offsets[k], v.begin() + l.offsets[k + 1]);
+            return future<void>(detail::send_call(&detail::store_chunk<T>, l.pids[k],
+                                                  detail::call_mode::fetch, l.id, std::move(part)));
+        });
 }
 
-template <class T> std::span<T> localpart(const darray<T>& d) { return d.localpart(); }
+template <class T> std::span<T> localpart(const darray<T>& d) {
+    return d.localpart();
+}
 template <class T> std::pair<std::int64_t, std::int64_t> localindices(const darray<T>& d) {
     return d.localindices();
 }
-template <class T> std::vector<T> gather(const darray<T>& d) { return d.gather(); }
+template <class T> std::vector<T> gather(const darray<T>& d) {
+    return d.gather();
+}
 
 /// A darray of n copies of value, built on its processes (nothing is sent but the size).
 template <class T> darray<T> dfill(std::size_t n, T value, std::vector<int> pids = {}) {
@@ -171,11 +179,12 @@ template <class T = double> darray<T> dones(std::size_t n, std::vector<int> pids
 inline darray<double> drand(std::size_t n, std::vector<int> pids = {}) {
     std::random_device rd;
     const std::uint64_t seed = (static_cast<std::uint64_t>(rd()) << 32) | rd();
-    return detail::build<double>(n, std::move(pids), [&](const detail::darray_layout& l, std::size_t k) {
-        const auto count = static_cast<std::size_t>(l.offsets[k + 1] - l.offsets[k]);
-        return future<void>(detail::send_call(&detail::rand_chunk, l.pids[k],
-                                              detail::call_mode::fetch, l.id, count, seed + k));
-    });
+    return detail::build<double>(
+        n, std::move(pids), [&](const detail::darray_layout& l, std::size_t k) {
+            const auto count = static_cast<std::size_t>(l.offsets[k + 1] - l.offsets[k]);
+            return future<void>(detail::send_call(&detail::rand_chunk, l.pids[k],
+                                                  detail::call_mode::fetch, l.id, count, seed + k));
+        });
 }
 
 } // namespace dc

@@ -1,14 +1,14 @@
 #pragma once
 // The umbrella header of dc, the C++ runtime of Julia's Distributed.jl model.
 
+#include <dc/darray.hpp>
+#include <dc/distributed.hpp>
 #include <dc/errors.hpp>
 #include <dc/future.hpp>
 #include <dc/init.hpp>
 #include <dc/options.hpp>
-#include <dc/procs.hpp>
-#include <dc/darray.hpp>
-#include <dc/distributed.hpp>
 #include <dc/pmap.hpp>
+#include <dc/procs.hpp>
 #include <dc/remote_channel.hpp>
 #include <dc/remotecall.hpp>
 #include <dc/serialize.hpp>

@@ -18,9 +18,8 @@ namespace dc {
 namespace detail {
 
 /// [first, last) split into at most `parts` contiguous, non-empty chunks of near-equal size.
-inline std::vector<std::pair<std::int64_t, std::int64_t>> split_range(std::int64_t first,
-                                                                      std::int64_t last,
-                                                                      std::size_t parts) {
+inline std::vector<std::pair<std::int64_t, std::int64_t>>
+split_range(std::int64_t first, std::int64_t last, std::size_t parts) {
     std::vector<std::pair<std::int64_t, std::int64_t>> chunks;
     const std::int64_t n = last - first;
     const auto k = static_cast<std::int64_t>(std::max<std::size_t>(1, parts));
@@ -36,13 +35,15 @@ T reduce_range(callable<Op> op, callable<F> body, std::int64_t lo, std::int64_t 
     auto combine = op.get();
     auto f = body.get();
     T acc = f(lo);
-    for (std::int64_t i = lo + 1; i < hi; ++i) acc = combine(std::move(acc), f(i));
+    for (std::int64_t i = lo + 1; i < hi; ++i)
+        acc = combine(std::move(acc), f(i));
     return acc;
 }
 
 template <class F> void for_range(callable<F> body, std::int64_t lo, std::int64_t hi) {
     auto f = body.get();
-    for (std::int64_t i = lo; i < hi; ++i) f(i);
+    for (std::int64_t i = lo; i < hi; ++i)
+        f(i);
 }
 
 } // namespace detail
@@ -60,13 +61,13 @@ auto distributed_reduce(Op op, std::int64_t first, std::int64_t last, F body) {
     std::vector<future<T>> parts;
     for (std::size_t i = 0; i < chunks.size(); ++i) {
         parts.emplace_back(detail::send_call(&detail::reduce_range<Op, F, T>, ids[i],
-                                             detail::call_mode::fetch,
-                                             detail::callable<Op>::of(op),
+                                             detail::call_mode::fetch, detail::callable<Op>::of(op),
                                              detail::callable<F>::of(body), chunks[i].first,
                                              chunks[i].second));
     }
     T acc = std::move(parts[0]).fetch();
-    for (std::size_t i = 1; i < parts.size(); ++i) acc = op(std::move(acc), std::move(parts[i]).fetch());
+    for (std::size_t i = 1; i < parts.size(); ++i)
+        acc = op(std::move(acc), std::move(parts[i]).fetch());
     return acc;
 }
 

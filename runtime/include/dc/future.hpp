@@ -19,6 +19,7 @@ template <class T> class future;
 namespace detail {
 /// The part shared by every copy of one future in one process.
 template <class T> struct future_shared {
+    explicit future_shared(std::shared_ptr<ref_state> r) : ref(std::move(r)) {}
     std::shared_ptr<ref_state> ref;
     std::once_flag once;
     std::optional<T> value;
@@ -64,9 +65,7 @@ template <class T> class future {
 public:
     future() = default;
     explicit future(std::shared_ptr<detail::ref_state> s)
-        : shared_(std::make_shared<detail::future_shared<T>>()) {
-        shared_->ref = std::move(s);
-    }
+        : shared_(std::make_shared<detail::future_shared<T>>(std::move(s))) {}
 
     /// Waits, brings the value here (once) and returns it. Throws dc::remote_exception if the
     /// call threw, dc::process_exited if the process holding the value died.

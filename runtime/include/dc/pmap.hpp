@@ -46,10 +46,10 @@ namespace detail {
 
 /// What a worker sends back for one batch.
 template <class R> struct batch_result {
-    std::vector<R> values;               ///< one per item (default-constructed where it failed)
-    std::vector<std::uint32_t> failed;   ///< indices of items that threw (with on_error)
-    std::vector<std::string> types;      ///< exception type of each failed item
-    std::vector<std::string> messages;   ///< and its what()
+    std::vector<R> values;             ///< one per item (default-constructed where it failed)
+    std::vector<std::uint32_t> failed; ///< indices of items that threw (with on_error)
+    std::vector<std::string> types;    ///< exception type of each failed item
+    std::vector<std::string> messages; ///< and its what()
     template <class A> void serialize(A& ar) { ar(values, failed, types, messages); }
 };
 
@@ -80,6 +80,15 @@ inline std::size_t auto_batch_size(std::size_t items, std::size_t workers) {
     return std::max<std::size_t>(1, items / (8 * std::max<std::size_t>(1, workers)));
 }
 
+/// The results, once every item has one.
+template <class R> std::vector<R> unwrap(std::vector<std::optional<R>>& results) {
+    std::vector<R> values;
+    values.reserve(results.size());
+    for (auto& v : results)
+        values.push_back(std::move(*v));
+    return values;
+}
+
 template <class R> R error_value(const pmap_options& o, const std::exception& e) {
     return std::any_cast<R>(o.on_error(e));
 }
@@ -106,13 +115,12 @@ std::vector<R> pmap_threads(F f, const std::vector<T>& xs, const pmap_options& o
         }
     };
     std::vector<std::thread> threads(std::max(1U, std::thread::hardware_concurrency()));
-    for (auto& t : threads) t = std::thread(work);
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t = std::thread(work);
+    for (auto& t : threads)
+        t.join();
     if (first_error) std::rethrow_exception(first_error);
-    std::vector<R> values;
-    values.reserve(xs.size());
-    for (auto& v : out) values.push_back(std::move(*v));
-    return values;
+    return unwrap(out);
 }
 
 } // namespace detail
@@ -120,12 +128,12 @@ std::vector<R> pmap_threads(F f, const std::vector<T>& xs, const pmap_options& o
 /// Applies f to every item of xs on the workers and returns the results in order. Throws the
 /// first remote error as dc::remote_exception (unless o.on_error is set) and dc::process_exited
 /// when a worker dies and o.retry_delays are used up.
-template <class F, class T>
-auto pmap(F f, const std::vector<T>& xs, const pmap_options& o = {}) {
+template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_options& o = {}) {
     using R = std::decay_t<std::invoke_result_t<F, const T&>>;
     if (!o.distributed) return detail::pmap_threads<F, T, R>(f, xs, o);
     worker_pool& pool = o.pool ? *o.pool : default_worker_pool();
-    const std::size_t batch = o.batch_size ? o.batch_size : detail::auto_batch_size(xs.size(), pool.size());
+    const std::size_t batch =
+        o.batch_size ? o.batch_size : detail::auto_batch_size(xs.size(), pool.size());
     const std::size_t batches = (xs.size() + batch - 1) / batch;
 
     struct flight {
@@ -134,7 +142,8 @@ auto pmap(F f, const std::vector<T>& xs, const pmap_options& o = {}) {
         future<detail::batch_result<R>> result;
     };
     std::vector<std::size_t> queue(batches);
-    for (std::size_t i = 0; i < batches; ++i) queue[batches - 1 - i] = i; // pop_back = in order
+    for (std::size_t i = 0; i < batches; ++i)
+        queue[batches - 1 - i] = i; // pop_back = in order
     std::vector<std::size_t> attempts(batches, 0);
     std::vector<flight> flying;
     std::vector<std::optional<R>> out(xs.size());
@@ -150,8 +159,8 @@ auto pmap(F f, const std::vector<T>& xs, const pmap_options& o = {}) {
             try {
                 flying.push_back({b, *worker,
                                   future<detail::batch_result<R>>(detail::send_call(
-                                      &detail::run_batch<F, T, R>, *worker, detail::call_mode::fetch,
-                                      detail::callable<F>::of(f),
+                                      &detail::run_batch<F, T, R>, *worker,
+                                      detail::call_mode::fetch, detail::callable<F>::of(f),
                                       std::vector<T>(xs.begin() + lo, xs.begin() + hi),
                                       static_cast<bool>(o.on_error)))});
                 queue.pop_back();
@@ -160,7 +169,8 @@ auto pmap(F f, const std::vector<T>& xs, const pmap_options& o = {}) {
             }
         }
         std::vector<std::shared_ptr<detail::ref_state>> states;
-        for (auto& fl : flying) states.push_back(fl.result.state());
+        for (auto& fl : flying)
+            states.push_back(fl.result.state());
         const std::size_t k = detail::wait_for_any(states);
         flight fl = std::move(flying[k]);
         flying.erase(flying.begin() + static_cast<long>(k));
@@ -168,7 +178,8 @@ auto pmap(F f, const std::vector<T>& xs, const pmap_options& o = {}) {
         try {
             auto r = std::move(fl.result).fetch();
             pool.put_back(fl.worker);
-            for (std::size_t i = 0; i < r.values.size(); ++i) out[lo + i] = std::move(r.values[i]);
+            for (std::size_t i = 0; i < r.values.size(); ++i)
+                out[lo + i] = std::move(r.values[i]);
             for (std::size_t e = 0; e < r.failed.size(); ++e) {
                 out[lo + r.failed[e]] = detail::error_value<R>(
                     o, remote_exception(fl.worker, r.types[e], r.messages[e]));
@@ -186,10 +197,7 @@ auto pmap(F f, const std::vector<T>& xs, const pmap_options& o = {}) {
         }
     }
     bar.finish();
-    std::vector<R> values;
-    values.reserve(xs.size());
-    for (auto& v : out) values.push_back(std::move(*v));
-    return values;
+    return detail::unwrap(out);
 }
 
 } // namespace dc

@@ -19,7 +19,8 @@
 namespace dc {
 
 template <class T> class shared_array {
-    static_assert(std::is_trivially_copyable_v<T>, "dc::shared_array holds trivially copyable types");
+    static_assert(std::is_trivially_copyable_v<T>,
+                  "dc::shared_array holds trivially copyable types");
 
 public:
     /// n elements (zeroed), shared by the workers (or the master alone).
@@ -50,7 +51,8 @@ public:
         auto it = std::find(p.begin(), p.end(), dc::myid());
         if (it == p.end()) return {0, 0};
         const auto k = static_cast<std::int64_t>(it - p.begin());
-        const auto n = static_cast<std::int64_t>(size()), parts = static_cast<std::int64_t>(p.size());
+        const auto n = static_cast<std::int64_t>(size()),
+                   parts = static_cast<std::int64_t>(p.size());
         return {n * k / parts, n * (k + 1) / parts};
     }
 

@@ -10,7 +10,7 @@ namespace dc {
 class worker_pool {
 public:
     /// A pool of the given workers.
-    explicit worker_pool(std::vector<int> ids);
+    explicit worker_pool(const std::vector<int>& ids);
     /// Ids in the pool (busy or idle).
     std::vector<int> workers() const;
     std::size_t size() const;

@@ -35,6 +35,8 @@ std::size_t chunk_count() {
     return chunks().size();
 }
 
-std::uint64_t new_array_id() { return runtime::instance().new_request_id(); }
+std::uint64_t new_array_id() {
+    return runtime::instance().new_request_id();
+}
 
 } // namespace dc::detail

@@ -46,10 +46,11 @@ std::shared_ptr<mapping> map_name(const std::string& name, std::size_t bytes, bo
         throw dc::error("cannot size shared memory " + name + " to " + std::to_string(bytes) +
                         " bytes: " + why);
     }
-    void* base = ::mmap(nullptr, std::max<std::size_t>(bytes, 1), PROT_READ | PROT_WRITE,
-                        MAP_SHARED, fd, 0);
+    void* base =
+        ::mmap(nullptr, std::max<std::size_t>(bytes, 1), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ::close(fd);
-    if (base == MAP_FAILED) throw dc::error("cannot map shared memory " + name + ": " + std::strerror(errno));
+    if (base == MAP_FAILED)
+        throw dc::error("cannot map shared memory " + name + ": " + std::strerror(errno));
     auto m = std::make_shared<mapping>();
     m->base = base;
     m->bytes = bytes;
@@ -59,7 +60,8 @@ std::shared_ptr<mapping> map_name(const std::string& name, std::size_t bytes, bo
 std::string fresh_name() {
     std::random_device rd;
     std::string name = "/dcrun-" + std::to_string(::getpid()) + "-";
-    for (int i = 0; i < 12; ++i) name += "0123456789abcdef"[rd() % 16];
+    for (int i = 0; i < 12; ++i)
+        name += "0123456789abcdef"[rd() % 16];
     return name;
 }
 
@@ -76,7 +78,8 @@ void shared_segment::unmap_here(const std::string& name) {
     registry().erase(name); // handles still in use keep their mapping alive
 }
 
-std::shared_ptr<shared_segment> shared_segment::create(std::size_t bytes, const std::vector<int>& pids) {
+std::shared_ptr<shared_segment> shared_segment::create(std::size_t bytes,
+                                                       const std::vector<int>& pids) {
     auto& rt = runtime::instance();
     segment_ref ref{fresh_name(), rt.host(), bytes, pids};
     auto m = map_name(ref.name, bytes, true);
@@ -86,7 +89,8 @@ std::shared_ptr<shared_segment> shared_segment::create(std::size_t bytes, const 
     }
     try {
         for (int pid : pids) {
-            if (pid != rt.id()) remotecall_wait(&shared_segment::map_here, pid, ref.name, ref.bytes);
+            if (pid != rt.id())
+                remotecall_wait(&shared_segment::map_here, pid, ref.name, ref.bytes);
         }
     } catch (const std::exception& e) {
         ::shm_unlink(ref.name.c_str());
@@ -99,7 +103,7 @@ std::shared_ptr<shared_segment> shared_segment::create(std::size_t bytes, const 
                         rt.host() + "): " + e.what());
     }
     ::shm_unlink(ref.name.c_str()); // every process has it mapped: the name is no longer needed
-    return std::shared_ptr<shared_segment>(new shared_segment(std::move(ref), m->base, true));
+    return std::shared_ptr<shared_segment>(new shared_segment(std::move(ref), m->base, true, m));
 }
 
 std::shared_ptr<shared_segment> shared_segment::attach(const segment_ref& ref) {
@@ -117,21 +121,19 @@ std::shared_ptr<shared_segment> shared_segment::attach(const segment_ref& ref) {
     }
     if (!m) {
         std::string list;
-        for (int p : ref.pids) list += (list.empty() ? "" : ", ") + std::to_string(p);
+        for (int p : ref.pids)
+            list += (list.empty() ? "" : ", ") + std::to_string(p);
         throw dc::error("shared_array " + ref.name + " is not mapped on process " +
                         std::to_string(rt.id()) + "; it was created for processes " + list +
                         " (pass pids to the constructor)");
     }
-    auto seg = std::shared_ptr<shared_segment>(new shared_segment(ref, m->base, false));
-    // Keep the mapping alive as long as this handle, even if the creator lets go meanwhile.
-    return std::shared_ptr<shared_segment>(seg.get(), [seg, m](shared_segment*) mutable {
-        seg.reset();
-        m.reset();
-    });
+    // The handle keeps the mapping alive, even if the creator lets go meanwhile.
+    return std::shared_ptr<shared_segment>(new shared_segment(ref, m->base, false, m));
 }
 
-shared_segment::shared_segment(segment_ref ref, void* base, bool creator)
-    : ref_(std::move(ref)), base_(base), creator_(creator) {}
+shared_segment::shared_segment(segment_ref ref, void* base, bool creator,
+                               std::shared_ptr<void> mapping)
+    : ref_(std::move(ref)), base_(base), creator_(creator), mapping_(std::move(mapping)) {}
 
 shared_segment::~shared_segment() {
     if (!creator_ || !runtime::alive()) return;

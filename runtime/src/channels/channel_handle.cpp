@@ -64,9 +64,10 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
             rt.send(owner_, head, payload);
         }
         auto answer = state->fetch_bytes();
-        return bytes(answer.begin(), answer.end());
+        return {answer.begin(), answer.end()};
     } catch (const remote_exception& e) {
-        if (e.type_name() == "dc::channel_closed") throw channel_closed("dc::remote_channel: " + e.message());
+        if (e.type_name() == "dc::channel_closed")
+            throw channel_closed("dc::remote_channel: " + e.message());
         throw;
     } catch (...) {
         rt.forget(req);
@@ -74,9 +75,15 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
     }
 }
 
-void channel_handle::put(bytes item) { request(channel_op::put, item); }
-bytes channel_handle::take() { return request(channel_op::take); }
-bytes channel_handle::fetch() { return request(channel_op::fetch); }
+void channel_handle::put(const bytes& item) {
+    request(channel_op::put, item);
+}
+bytes channel_handle::take() {
+    return request(channel_op::take);
+}
+bytes channel_handle::fetch() {
+    return request(channel_op::fetch);
+}
 
 std::optional<bytes> channel_handle::try_take() {
     bytes answer = request(channel_op::try_take);
@@ -89,7 +96,9 @@ bool channel_handle::isready() {
     return !answer.empty() && answer[0] != 0;
 }
 
-void channel_handle::close() { request(channel_op::close); }
+void channel_handle::close() {
+    request(channel_op::close);
+}
 
 bool channel_handle::isopen() {
     auto answer = request(channel_op::isopen);

@@ -12,7 +12,9 @@
 namespace dc::detail {
 namespace {
 
-bytes flag(bool value) { return bytes(1, static_cast<char>(value)); }
+bytes flag(bool value) {
+    return {static_cast<char>(value)};
+}
 
 channel_store::answer closed_error(int pid, std::uint64_t req) {
     bytes e;
@@ -73,10 +75,12 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
         break;
     case channel_op::close:
         c.closed = true;
-        for (auto& p : c.putters) out.push_back(closed_error(p.pid, p.req));
+        for (auto& p : c.putters)
+            out.push_back(closed_error(p.pid, p.req));
         c.putters.clear();
         if (c.items.empty()) {
-            for (auto& w : c.takers) out.push_back(closed_error(w.pid, w.req));
+            for (auto& w : c.takers)
+                out.push_back(closed_error(w.pid, w.req));
             c.takers.clear();
         }
         out.push_back({pid, req, false, {}});
@@ -113,7 +117,8 @@ void channel_store::on_take(channel& c, const waiter& w, std::vector<answer>& ou
     c.takers.push_back(w);
     serve_waiters(c, out);
     if (c.closed && c.items.empty() && c.putters.empty()) {
-        for (auto& t : c.takers) out.push_back(closed_error(t.pid, t.req));
+        for (auto& t : c.takers)
+            out.push_back(closed_error(t.pid, t.req));
         c.takers.clear();
     }
 }

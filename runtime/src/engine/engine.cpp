@@ -4,8 +4,8 @@
 
 #include <dc/errors.hpp>
 
-#include <sys/epoll.h>
 #include <sched.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -64,7 +64,8 @@ engine::~engine() {
         helper_cv_.notify_all();
     }
     wake();
-    for (auto& t : helpers_) t.join();
+    for (auto& t : helpers_)
+        t.join();
     ::close(epoll_fd_);
     ::close(background_fd_);
     ::close(wake_fd_);

@@ -109,9 +109,9 @@ private:
     std::mutex helper_mutex_;
     std::condition_variable helper_cv_;
     std::vector<std::thread> helpers_;
-    int idle_helpers_ = 0;            // guarded by helper_mutex_
-    std::atomic<int> blocked_{0};     // calls waiting with the role handed off
-    std::atomic<int> reclaimers_{0};  // of those, the ones taking the role back
+    int idle_helpers_ = 0;           // guarded by helper_mutex_
+    std::atomic<int> blocked_{0};    // calls waiting with the role handed off
+    std::atomic<int> reclaimers_{0}; // of those, the ones taking the role back
 };
 
 } // namespace dc::detail

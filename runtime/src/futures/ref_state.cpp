@@ -64,7 +64,9 @@ void ref_state::rethrow_if_failed() {
 
 // A handle received from another process for a value this process holds: read the store.
 // (States of calls and requests made here are answered by messages even when local.)
-bool ref_state::in_local_store() const { return expected_ == arrival::nothing && owner_ == runtime::instance().id(); }
+bool ref_state::in_local_store() const {
+    return expected_ == arrival::nothing && owner_ == runtime::instance().id();
+}
 
 bool ref_state::isready() {
     if (current() != status::pending) return true;
@@ -241,7 +243,8 @@ void ref_state::run_settled_callbacks() {
         std::lock_guard lock(mutex_);
         callbacks.swap(settled_callbacks_);
     }
-    for (auto& cb : callbacks) cb();
+    for (auto& cb : callbacks)
+        cb();
 }
 
 std::shared_ptr<ref_state> ref_state::when_all(const std::vector<std::shared_ptr<ref_state>>& parts,

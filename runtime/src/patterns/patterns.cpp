@@ -50,7 +50,8 @@ void pmap_progress::advance(std::size_t items) {
 
 void pmap_progress::draw() {
     constexpr int width = 30;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
     const double left = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0;
     const int filled = static_cast<int>(width * done_ / total_);

@@ -39,7 +39,7 @@ struct worker_pool::state {
     }
 };
 
-worker_pool::worker_pool(std::vector<int> ids) : state_(std::make_shared<state>()) {
+worker_pool::worker_pool(const std::vector<int>& ids) : state_(std::make_shared<state>()) {
     for (int id : ids) {
         if (state_->members.insert(id).second) state_->idle.push_back(id);
     }
@@ -55,7 +55,9 @@ std::vector<int> worker_pool::workers() const {
     return {state_->members.begin(), state_->members.end()};
 }
 
-std::size_t worker_pool::size() const { return workers().size(); }
+std::size_t worker_pool::size() const {
+    return workers().size();
+}
 
 std::optional<int> worker_pool::try_take() {
     std::lock_guard lock(state_->mutex);

@@ -20,7 +20,8 @@ template <class F> struct callable {
 
     static callable of(F f) {
         callable c;
-        if constexpr (std::is_pointer_v<F>) c.where = locate_function(reinterpret_cast<const void*>(f));
+        if constexpr (std::is_pointer_v<F>)
+            c.where = locate_function(reinterpret_cast<const void*>(f));
         return c;
     }
     F get() const {

@@ -31,7 +31,7 @@ public:
     channel_handle& operator=(const channel_handle&) = delete;
 
     int owner() const noexcept { return owner_; }
-    void put(bytes item);
+    void put(const bytes& item);
     bytes take();
     std::optional<bytes> try_take();
     bytes fetch();

@@ -31,7 +31,8 @@ struct darray_layout {
 
 template <class T> std::vector<T>& chunk(std::uint64_t id) {
     auto p = find_chunk(id);
-    if (!p) throw dc::error("this process holds no chunk of distributed array " + std::to_string(id));
+    if (!p)
+        throw dc::error("this process holds no chunk of distributed array " + std::to_string(id));
     return *static_cast<std::vector<T>*>(p.get());
 }
 
@@ -39,7 +40,9 @@ template <class T> void store_chunk(std::uint64_t id, std::vector<T> data) {
     keep_chunk(id, std::make_shared<std::vector<T>>(std::move(data)));
 }
 
-template <class T> std::vector<T> get_chunk(std::uint64_t id) { return chunk<T>(id); }
+template <class T> std::vector<T> get_chunk(std::uint64_t id) {
+    return chunk<T>(id);
+}
 
 template <class F, class T, class R>
 void map_chunk(callable<F> fn, std::uint64_t from, std::uint64_t to) {
@@ -47,7 +50,8 @@ void map_chunk(callable<F> fn, std::uint64_t from, std::uint64_t to) {
     auto f = fn.get();
     std::vector<R> out;
     out.reserve(source.size());
-    for (const auto& x : source) out.push_back(f(x));
+    for (const auto& x : source)
+        out.push_back(f(x));
     store_chunk(to, std::move(out));
 }
 
@@ -55,7 +59,8 @@ template <class Op, class T> T reduce_chunk(callable<Op> op, std::uint64_t id) {
     const auto& c = chunk<T>(id);
     auto combine = op.get();
     T acc = c.front();
-    for (std::size_t i = 1; i < c.size(); ++i) acc = combine(std::move(acc), c[i]);
+    for (std::size_t i = 1; i < c.size(); ++i)
+        acc = combine(std::move(acc), c[i]);
     return acc;
 }
 
@@ -67,7 +72,8 @@ inline void rand_chunk(std::uint64_t id, std::size_t n, std::uint64_t seed) {
     std::mt19937_64 gen(seed);
     std::uniform_real_distribution<double> u;
     std::vector<double> v(n);
-    for (auto& x : v) x = u(gen);
+    for (auto& x : v)
+        x = u(gen);
     store_chunk(id, std::move(v));
 }
 

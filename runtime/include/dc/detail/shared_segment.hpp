@@ -45,10 +45,11 @@ public:
     static void unmap_here(const std::string& name);
 
 private:
-    shared_segment(segment_ref ref, void* base, bool creator);
+    shared_segment(segment_ref ref, void* base, bool creator, std::shared_ptr<void> mapping);
     segment_ref ref_;
     void* base_;
     bool creator_;
+    std::shared_ptr<void> mapping_; ///< keeps this process's mapping while the handle lives
 };
 
 } // namespace dc::detail

@@ -18,6 +18,8 @@ DC_DETAIL_SIGNATURE(R (*)(P...))
 DC_DETAIL_SIGNATURE(R (*)(P...) noexcept)
 #undef DC_DETAIL_SIGNATURE
 
+// QUALIFIERS are cv/noexcept keywords, which cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define DC_DETAIL_MEMBER_SIGNATURE(QUALIFIERS)                                                     \
     template <class C, class R, class... P> struct signature<R (C::*)(P...) QUALIFIERS> {          \
         static constexpr bool known = true;                                                        \
@@ -28,6 +30,7 @@ DC_DETAIL_MEMBER_SIGNATURE(const)
 DC_DETAIL_MEMBER_SIGNATURE(noexcept)
 DC_DETAIL_MEMBER_SIGNATURE(const noexcept)
 #undef DC_DETAIL_MEMBER_SIGNATURE
+// NOLINTEND(bugprone-macro-parentheses)
 
 template <class F>
 struct signature<F, std::void_t<decltype(&F::operator())>> : signature<decltype(&F::operator())> {};
