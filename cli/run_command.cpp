@@ -1,6 +1,9 @@
 #include "run_command.hpp"
 
+#include "cluster_file.hpp"
 #include "exit_codes.hpp"
+
+#include <dc/errors.hpp>
 
 #include <dc/launcher/bootstrap.hpp>
 
@@ -52,7 +55,7 @@ int worker_count(const std::string& text) {
 
 bp::environment master_environment(const run_options& o) {
     bp::environment e = boost::this_process::environment();
-    e[env::procs] = std::to_string(worker_count(o.procs));
+    e[env::procs] = std::to_string(worker_count(o.procs.empty() ? "0" : o.procs));
     if (!o.exename.empty()) e[env::exename] = o.exename;
     if (!o.exeflags.empty()) e[env::exeflags] = env::join_list(split_words(o.exeflags));
     if (!o.dir.empty()) e[env::dir] = std::filesystem::absolute(o.dir).string();
@@ -62,8 +65,8 @@ bp::environment master_environment(const run_options& o) {
         }
     }
     if (!o.env.empty()) e[env::extra_env] = env::join_list(o.env);
-    if (!(o.timeout > 0)) throw usage_error("--timeout must be a positive number of seconds");
-    e[env::timeout] = std::to_string(o.timeout);
+    if (o.timeout < 0) throw usage_error("--timeout must be a positive number of seconds");
+    if (o.timeout > 0) e[env::timeout] = std::to_string(o.timeout);
     if (!o.log_level.empty()) {
         if (o.log_level != "error" && o.log_level != "warn" && o.log_level != "info" &&
             o.log_level != "debug") {
@@ -72,10 +75,10 @@ bp::environment master_environment(const run_options& o) {
         e[env::log_level] = o.log_level;
     }
     if (!o.bind_to.empty()) e[env::bind_to] = o.bind_to;
-    if (o.topology != "all_to_all" && o.topology != "master_worker") {
+    if (!o.topology.empty() && o.topology != "all_to_all" && o.topology != "master_worker") {
         throw usage_error("--topology " + o.topology + ": use all_to_all or master_worker");
     }
-    e[env::topology] = o.topology;
+    if (!o.topology.empty()) e[env::topology] = o.topology;
     return e;
 }
 
@@ -123,8 +126,33 @@ std::vector<std::string> split_words(const std::string& text) {
     return words;
 }
 
+void apply_cluster_file(const std::string& path, run_options& o) {
+    const cluster_file f = read_cluster_file(path);
+    if (f.manager != "local") {
+        throw config_error(path + ": the " + f.manager +
+                           " manager is not available in this version of dcrun yet; use "
+                           "manager: local (or leave it out)");
+    }
+    if (o.procs.empty() && f.workers) o.procs = std::to_string(*f.workers);
+    if (o.exename.empty() && f.exename) o.exename = *f.exename;
+    if (o.exeflags.empty() && f.exeflags) {
+        for (const auto& w : *f.exeflags)
+            o.exeflags += (o.exeflags.empty() ? "'" : " '") + w + "'";
+    }
+    if (o.dir.empty() && f.dir) o.dir = *f.dir;
+    if (o.timeout == 0 && f.timeout) o.timeout = *f.timeout;
+    if (o.topology.empty() && f.topology) o.topology = *f.topology;
+    if (o.bind_to.empty() && f.bind_to) o.bind_to = *f.bind_to;
+    std::vector<std::string> env;
+    for (const auto& [k, v] : f.env)
+        env.push_back(k + "=" + v);
+    env.insert(env.end(), o.env.begin(), o.env.end()); // later entries win: flags override
+    o.env = std::move(env);
+}
+
 void setup_run(CLI::App& app, run_options& o) {
     app.prefix_command(); // everything from the program on belongs to the program
+    app.add_option("--config", o.config, "cluster file (YAML or TOML); flags override its values");
     app.add_option("-p,--procs", o.procs, "number of local workers, or 'auto' (CPU count)");
     app.add_option("--exename", o.exename, "program the workers run (default: the same program)");
     app.add_option("--exeflags", o.exeflags, "extra arguments for each worker process");
@@ -147,10 +175,19 @@ int run_program(const run_options& o) {
         std::cerr << "dcrun: unknown option " << o.command[0] << "; see dcrun --help\n";
         return exit_usage;
     }
+    run_options effective = o;
+    if (!o.config.empty()) {
+        try {
+            apply_cluster_file(o.config, effective);
+        } catch (const config_error& e) {
+            std::cerr << "dcrun: " << e.what() << "\n";
+            return exit_usage;
+        }
+    }
     bp::environment environment;
     try {
-        environment = master_environment(o);
-        split_words(o.exeflags);
+        environment = master_environment(effective);
+        split_words(effective.exeflags);
     } catch (const usage_error& e) {
         std::cerr << "dcrun: " << e.what() << "\n";
         return exit_usage;

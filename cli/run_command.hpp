@@ -9,15 +9,16 @@
 namespace dc::cli {
 
 struct run_options {
-    std::string procs = "0"; ///< number of local workers or "auto"
+    std::string config; ///< cluster file (.yaml/.yml/.toml); flags override its values
+    std::string procs;  ///< number of local workers or "auto" ("" = not given: 0)
     std::string exename;
     std::string exeflags; ///< split on whitespace (quotes group words)
     std::string dir;
     std::vector<std::string> env; ///< KEY=VALUE
-    double timeout = 60.0;
+    double timeout = 0;           ///< 0 = not given (60 s)
     std::string log_level;
     std::string bind_to;
-    std::string topology = "all_to_all";
+    std::string topology;             ///< "" = not given (all_to_all)
     std::vector<std::string> command; ///< program and its arguments
 };
 
@@ -25,6 +26,10 @@ struct run_options {
 void setup_run(CLI::App& app, run_options& options);
 /// Runs the program; returns dcrun's exit code (see exit_codes.hpp).
 int run_program(const run_options& options);
+
+/// Fills the options not given on the command line from a cluster file. Throws
+/// dc::config_error (file:line:column) for a malformed file or a manager not available yet.
+void apply_cluster_file(const std::string& path, run_options& options);
 
 /// Splits a flag value like `--exeflags "-v --name 'a b'"` into words.
 std::vector<std::string> split_words(const std::string& text);

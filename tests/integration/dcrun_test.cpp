@@ -89,6 +89,41 @@ TEST(dcrun, pmap_shows_progress_only_on_a_terminal) {
     EXPECT_NE(tty.out.find("items/s"), std::string::npos) << tty.out;
 }
 
+TEST(dcrun, a_cluster_file_sets_the_workers_and_flags_override_it) {
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("dc_cluster_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << "workers: 3\nenv:\n  DC_TEST_COLOUR: amber\ntimeout: 30\n";
+    auto r = dcrun({"--config", file.string(), TEST_APP_PATH, "report"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("nprocs 4"), std::string::npos) << r.out;
+    EXPECT_EQ(lines_with(r.out, "colour=amber").size(), 3u) << r.out;
+    auto flags = dcrun({"--config", file.string(), "-p", "1", "--env", "DC_TEST_COLOUR=teal",
+                        TEST_APP_PATH, "report"});
+    ASSERT_EQ(flags.code, 0) << flags.err;
+    EXPECT_NE(flags.out.find("nprocs 2"), std::string::npos) << flags.out;
+    EXPECT_EQ(lines_with(flags.out, "colour=teal").size(), 1u) << flags.out;
+    auto toml = dcrun(
+        {"--config", std::string(CONFIGS_DIR) + "/local.toml", "-p", "2", TEST_APP_PATH, "report"});
+    EXPECT_EQ(toml.code, 0) << toml.err;
+    std::filesystem::remove(file);
+}
+
+TEST(dcrun, a_malformed_cluster_file_starts_nothing) {
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("dc_bad_cluster_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << "workers: 2\nexename: ./app\ntopolgy: all_to_all\n";
+    auto r = dcrun({"--config", file.string(), TEST_APP_PATH, "report"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find(file.string() + ":3:1: unknown key 'topolgy'"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("did you mean 'topology'?"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("main continues"), std::string::npos) << "the program was started";
+    auto ssh = dcrun({"--config", std::string(CONFIGS_DIR) + "/ssh.yaml", TEST_APP_PATH, "report"});
+    EXPECT_EQ(ssh.code, 2);
+    EXPECT_NE(ssh.err.find("not available"), std::string::npos) << ssh.err;
+    std::filesystem::remove(file);
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

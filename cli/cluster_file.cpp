@@ -1,0 +1,340 @@
+#include "cluster_file.hpp"
+
+#include "config_tree.hpp"
+
+#include <dc/errors.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <stdexcept>
+
+namespace dc::cli {
+namespace {
+
+using detail::config_node;
+
+/// Edit distance, for "did you mean" hints.
+std::size_t distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& choices) {
+    std::string best;
+    std::size_t best_distance = 3; // only near misses
+    for (const auto& c : choices) {
+        if (auto d = distance(word, c); d < best_distance) {
+            best = c;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words)
+        out += (out.empty() ? "" : ", ") + w;
+    return out;
+}
+
+/// Reads one document against the schema, reporting the first mistake with its position.
+class reader {
+public:
+    explicit reader(std::string path) : path_(std::move(path)) {}
+
+    [[noreturn]] void fail(int line, int column, const std::string& message,
+                           const std::string& hint) const {
+        throw config_error(path_ + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                           ": " + message + "\n  hint: " + hint);
+    }
+    [[noreturn]] void fail(const config_node& n, const std::string& message,
+                           const std::string& hint) const {
+        fail(n.line, n.column, message, hint);
+    }
+
+    /// Calls handle(key, value) for each entry; unknown keys are errors with a suggestion.
+    void each(const config_node& map, const std::string& where,
+              const std::vector<std::string>& keys,
+              const std::function<void(const std::string&, const config_node&)>& handle) const {
+        if (map.type != config_node::kind::map) {
+            fail(map, where + " must be a table of keys", "write it as key: value lines");
+        }
+        std::set<std::string> seen;
+        for (const auto& e : map.entries) {
+            if (std::find(keys.begin(), keys.end(), e.key) == keys.end()) {
+                const auto near = closest(e.key, keys);
+                fail(e.line, e.column, "unknown key '" + e.key + "' in " + where,
+                     near.empty() ? "the keys here are: " + join(keys)
+                                  : "did you mean '" + near + "'?");
+            }
+            if (!seen.insert(e.key).second)
+                fail(e.line, e.column, "'" + e.key + "' is given twice", "keep one");
+            handle(e.key, e.value);
+        }
+    }
+
+    std::string text(const config_node& n, const std::string& name) const {
+        if (n.type != config_node::kind::scalar || n.scalar == config_node::scalar_type::boolean) {
+            fail(n, "'" + name + "' must be a string", "write it as " + name + ": \"...\"");
+        }
+        return n.text;
+    }
+    int whole(const config_node& n, const std::string& name, int min) const {
+        std::size_t used = 0;
+        long value = -1;
+        if (n.type == config_node::kind::scalar && n.scalar != config_node::scalar_type::string) {
+            try {
+                value = std::stol(n.text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+        }
+        if (used == 0 || used != n.text.size() || value < min || value > 1'000'000) {
+            fail(n,
+                 "'" + name + "' must be a whole number >= " + std::to_string(min) + ", got '" +
+                     n.text + "'",
+                 "for example " + name + ": " + std::to_string(std::max(min, 4)));
+        }
+        return static_cast<int>(value);
+    }
+    double seconds(const config_node& n, const std::string& name) const {
+        std::size_t used = 0;
+        double value = -1;
+        if (n.type == config_node::kind::scalar && n.scalar != config_node::scalar_type::string) {
+            try {
+                value = std::stod(n.text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+        }
+        if (used == 0 || used != n.text.size() || !(value > 0)) {
+            fail(n, "'" + name + "' must be a positive number of seconds, got '" + n.text + "'",
+                 "for example " + name + ": 60");
+        }
+        return value;
+    }
+    bool flag(const config_node& n, const std::string& name) const {
+        if (n.type == config_node::kind::scalar && (n.text == "true" || n.text == "false")) {
+            return n.text == "true";
+        }
+        fail(n, "'" + name + "' must be true or false, got '" + n.text + "'", name + ": true");
+    }
+    std::string choice(const config_node& n, const std::string& name,
+                       const std::vector<std::string>& allowed) const {
+        auto value = text(n, name);
+        if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+        const auto near = closest(value, allowed);
+        fail(n, "'" + name + "' cannot be '" + value + "'",
+             (near.empty() ? "use one of " + join(allowed) : "did you mean '" + near + "'?"));
+    }
+    std::vector<std::string> words(const config_node& n, const std::string& name) const {
+        if (n.type != config_node::kind::list) {
+            fail(n, "'" + name + "' must be a list", name + ": [\"--first\", \"--second\"]");
+        }
+        std::vector<std::string> out;
+        for (const auto& item : n.items)
+            out.push_back(text(item, name + " item"));
+        return out;
+    }
+
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+ssh_host read_host(const reader& r, const config_node& n) {
+    if (n.type == config_node::kind::scalar) { // "user@host:port"
+        try {
+            return parse_host_spec(n.text);
+        } catch (const std::invalid_argument& e) {
+            r.fail(n, e.what(), "write [user@]host[:port], e.g. alice@node1:2222");
+        }
+    }
+    ssh_host h;
+    bool has_host = false;
+    r.each(n, "an ssh host", {"host", "user", "port", "count", "dir", "exename"},
+           [&](const std::string& key, const config_node& v) {
+               if (key == "host") {
+                   h.host = r.text(v, "host");
+                   has_host = !h.host.empty();
+               } else if (key == "user") {
+                   h.user = r.text(v, "user");
+               } else if (key == "port") {
+                   h.port = r.whole(v, "port", 1);
+               } else if (key == "count") {
+                   if (v.type == config_node::kind::scalar && v.text == "auto") {
+                       h.auto_count = true;
+                   } else {
+                       h.count = r.whole(v, "count", 1);
+                   }
+               } else if (key == "dir") {
+                   h.dir = r.text(v, "dir");
+               } else {
+                   h.exename = r.text(v, "exename");
+               }
+           });
+    if (!has_host) r.fail(n, "an ssh host needs 'host'", "- host: node1");
+    return h;
+}
+
+void read_ssh(const reader& r, const config_node& n, ssh_settings& s) {
+    r.each(
+        n, "ssh", {"hosts", "identity", "known_hosts", "host_key_check", "tunnel"},
+        [&](const std::string& key, const config_node& v) {
+            if (key == "hosts") {
+                if (v.type != config_node::kind::list) {
+                    r.fail(v, "'ssh.hosts' must be a list of hosts",
+                           "hosts: [node1, \"bob@node2:2222\"]");
+                }
+                for (const auto& item : v.items)
+                    s.hosts.push_back(read_host(r, item));
+            } else if (key == "identity") {
+                s.identity = r.text(v, "identity");
+            } else if (key == "known_hosts") {
+                s.known_hosts = r.text(v, "known_hosts");
+            } else if (key == "host_key_check") {
+                s.host_key_check = r.choice(v, "host_key_check", {"strict", "accept-new", "off"});
+            } else {
+                s.tunnel = r.flag(v, "tunnel");
+            }
+        });
+}
+
+void read_slurm(const reader& r, const config_node& n, slurm_settings& s) {
+    r.each(n, "slurm",
+           {"partition", "time", "account", "nodes", "ntasks_per_node", "cpus_per_task", "extra"},
+           [&](const std::string& key, const config_node& v) {
+               if (key == "partition")
+                   s.partition = r.text(v, key);
+               else if (key == "time")
+                   s.time = r.text(v, key);
+               else if (key == "account")
+                   s.account = r.text(v, key);
+               else if (key == "nodes")
+                   s.nodes = r.whole(v, key, 1);
+               else if (key == "ntasks_per_node")
+                   s.ntasks_per_node = r.whole(v, key, 1);
+               else if (key == "cpus_per_task")
+                   s.cpus_per_task = r.whole(v, key, 1);
+               else
+                   s.extra = r.words(v, key);
+           });
+}
+
+void read_pbs(const reader& r, const config_node& n, pbs_settings& s) {
+    r.each(n, "pbs", {"dialect", "queue", "walltime", "select", "account", "extra"},
+           [&](const std::string& key, const config_node& v) {
+               if (key == "dialect")
+                   s.dialect = r.choice(v, key, {"torque", "pbspro"});
+               else if (key == "queue")
+                   s.queue = r.text(v, key);
+               else if (key == "walltime")
+                   s.walltime = r.text(v, key);
+               else if (key == "select")
+                   s.select = r.text(v, key);
+               else if (key == "account")
+                   s.account = r.text(v, key);
+               else
+                   s.extra = r.words(v, key);
+           });
+}
+
+const std::vector<std::string> top_keys{"manager", "workers", "exename", "exeflags",
+                                        "dir",     "env",     "timeout", "topology",
+                                        "bind_to", "ssh",     "slurm",   "pbs"};
+
+} // namespace
+
+ssh_host parse_host_spec(const std::string& spec) {
+    ssh_host h;
+    std::string rest = spec;
+    if (auto at = rest.find('@'); at != std::string::npos) {
+        h.user = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        if (h.user.empty()) throw std::invalid_argument("empty user name in host '" + spec + "'");
+    }
+    if (auto colon = rest.rfind(':');
+        colon != std::string::npos && rest.find(']') == std::string::npos) {
+        const auto port = rest.substr(colon + 1);
+        rest = rest.substr(0, colon);
+        if (port.empty() || !std::all_of(port.begin(), port.end(), ::isdigit) || port.size() > 5 ||
+            std::stoi(port) < 1 || std::stoi(port) > 65535) {
+            throw std::invalid_argument("bad port '" + port + "' in host '" + spec + "'");
+        }
+        h.port = std::stoi(port);
+    }
+    if (rest.empty()) throw std::invalid_argument("no host name in '" + spec + "'");
+    if (rest.find_first_of(" \t/,") != std::string::npos) {
+        throw std::invalid_argument("'" + rest + "' is not a host name");
+    }
+    h.host = rest;
+    return h;
+}
+
+cluster_file read_cluster_file(const std::string& path) {
+    const auto ext = std::filesystem::path(path).extension().string();
+    if (ext != ".yaml" && ext != ".yml" && ext != ".toml") {
+        throw config_error(path + ": cluster files end in .yaml, .yml or .toml");
+    }
+    const auto doc = ext == ".toml" ? detail::read_toml(path) : detail::read_yaml(path);
+    reader r(path);
+    cluster_file f;
+    f.path = path;
+    if (doc.type == config_node::kind::null) return f;
+    const config_node* manager_node = nullptr;
+    r.each(doc, "the cluster file", top_keys, [&](const std::string& key, const config_node& v) {
+        if (key == "manager") {
+            f.manager = r.choice(v, key, {"local", "ssh", "slurm", "pbs"});
+            manager_node = &v;
+        } else if (key == "workers") {
+            f.workers = r.whole(v, key, 0);
+        } else if (key == "exename") {
+            f.exename = r.text(v, key);
+        } else if (key == "exeflags") {
+            f.exeflags = r.words(v, key);
+        } else if (key == "dir") {
+            f.dir = r.text(v, key);
+        } else if (key == "env") {
+            if (v.type != config_node::kind::map) {
+                r.fail(v, "'env' must be a table of NAME: value", "env:\n  OMP_NUM_THREADS: \"1\"");
+            }
+            for (const auto& e : v.entries)
+                f.env[e.key] = r.text(e.value, "env." + e.key);
+        } else if (key == "timeout") {
+            f.timeout = r.seconds(v, key);
+        } else if (key == "topology") {
+            f.topology = r.choice(v, key, {"all_to_all", "master_worker"});
+        } else if (key == "bind_to") {
+            f.bind_to = r.text(v, key);
+        } else if (key == "ssh") {
+            read_ssh(r, v, f.ssh);
+        } else if (key == "slurm") {
+            read_slurm(r, v, f.slurm);
+        } else {
+            read_pbs(r, v, f.pbs);
+        }
+    });
+    if (f.manager == "ssh" && f.ssh.hosts.empty()) {
+        r.fail(manager_node ? *manager_node : doc, "manager 'ssh' needs ssh.hosts",
+               "add\nssh:\n  hosts: [node1, node2]");
+    }
+    return f;
+}
+
+} // namespace dc::cli
