@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -95,38 +96,24 @@ public:
         return n.text;
     }
     int whole(const config_node& n, const std::string& name, int min) const {
-        std::size_t used = 0;
-        long value = -1;
-        if (n.type == config_node::kind::scalar && n.scalar != config_node::scalar_type::string) {
-            try {
-                value = std::stol(n.text, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-        }
-        if (used == 0 || used != n.text.size() || value < min || value > 1'000'000) {
+        auto value = number<long>(
+            n, [](const std::string& t, std::size_t* used) { return std::stol(t, used); });
+        if (!value || *value < min || *value > 1'000'000) {
             fail(n,
                  "'" + name + "' must be a whole number >= " + std::to_string(min) + ", got '" +
                      n.text + "'",
                  "for example " + name + ": " + std::to_string(std::max(min, 4)));
         }
-        return static_cast<int>(value);
+        return static_cast<int>(*value);
     }
     double seconds(const config_node& n, const std::string& name) const {
-        std::size_t used = 0;
-        double value = -1;
-        if (n.type == config_node::kind::scalar && n.scalar != config_node::scalar_type::string) {
-            try {
-                value = std::stod(n.text, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-        }
-        if (used == 0 || used != n.text.size() || !(value > 0)) {
+        auto value = number<double>(
+            n, [](const std::string& t, std::size_t* used) { return std::stod(t, used); });
+        if (!value || !(*value > 0)) {
             fail(n, "'" + name + "' must be a positive number of seconds, got '" + n.text + "'",
                  "for example " + name + ": 60");
         }
-        return value;
+        return *value;
     }
     bool flag(const config_node& n, const std::string& name) const {
         if (n.type == config_node::kind::scalar && (n.text == "true" || n.text == "false")) {
@@ -144,7 +131,7 @@ public:
     }
     std::vector<std::string> words(const config_node& n, const std::string& name) const {
         if (n.type != config_node::kind::list) {
-            fail(n, "'" + name + "' must be a list", name + ": [\"--first\", \"--second\"]");
+            fail(n, "'" + name + "' must be a list", name + R"(: ["--first", "--second"])");
         }
         std::vector<std::string> out;
         for (const auto& item : n.items)
@@ -155,6 +142,21 @@ public:
     const std::string& path() const { return path_; }
 
 private:
+    /// The scalar read as a number by `parse` (std::stol, std::stod), if all of it is one.
+    template <class T, class Parse>
+    static std::optional<T> number(const config_node& n, Parse parse) {
+        if (n.type != config_node::kind::scalar || n.scalar == config_node::scalar_type::string) {
+            return std::nullopt;
+        }
+        try {
+            std::size_t used = 0;
+            T value = parse(n.text, &used);
+            if (used == n.text.size()) return value;
+        } catch (const std::exception&) { // not a number: reported by the caller
+        }
+        return std::nullopt;
+    }
+
     std::string path_;
 };
 

@@ -144,8 +144,10 @@ void apply_cluster_file(const std::string& path, run_options& o) {
     if (o.topology.empty() && f.topology) o.topology = *f.topology;
     if (o.bind_to.empty() && f.bind_to) o.bind_to = *f.bind_to;
     std::vector<std::string> env;
-    for (const auto& [k, v] : f.env)
-        env.push_back(k + "=" + v);
+    for (const auto& [k, v] : f.env) {
+        env.push_back(k);
+        env.back().append("=").append(v);
+    }
     env.insert(env.end(), o.env.begin(), o.env.end()); // later entries win: flags override
     o.env = std::move(env);
 }
