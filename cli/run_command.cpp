@@ -2,6 +2,7 @@
 
 #include "cluster_file.hpp"
 #include "exit_codes.hpp"
+#include "host_list.hpp"
 
 #include <dc/errors.hpp>
 
@@ -156,6 +157,10 @@ void setup_run(CLI::App& app, run_options& o) {
     app.prefix_command(); // everything from the program on belongs to the program
     app.add_option("--config", o.config, "cluster file (YAML or TOML); flags override its values");
     app.add_option("-p,--procs", o.procs, "number of local workers, or 'auto' (CPU count)");
+    app.add_option("--hosts", o.hosts,
+                   "SSH workers: host, host:count or user@host:count, comma-separated");
+    app.add_option("--machine-file", o.machine_file,
+                   "SSH workers, one [count*][user@]host[:port] [bind_addr] a line");
     app.add_option("--exename", o.exename, "program the workers run (default: the same program)");
     app.add_option("--exeflags", o.exeflags, "extra arguments for each worker process");
     app.add_option("--dir", o.dir, "working directory of the workers");
@@ -178,13 +183,18 @@ int run_program(const run_options& o) {
         return exit_usage;
     }
     run_options effective = o;
-    if (!o.config.empty()) {
-        try {
-            apply_cluster_file(o.config, effective);
-        } catch (const config_error& e) {
-            std::cerr << "dcrun: " << e.what() << "\n";
-            return exit_usage;
+    try {
+        if (!o.config.empty()) apply_cluster_file(o.config, effective);
+        if (!o.hosts.empty() || !o.machine_file.empty()) {
+            const auto hosts =
+                o.hosts.empty() ? read_machine_file(o.machine_file) : parse_hosts_flag(o.hosts);
+            throw config_error(std::to_string(hosts.size()) +
+                               " SSH host(s) read, but the ssh manager is not available in this "
+                               "version of dcrun yet; use -p N for local workers");
         }
+    } catch (const config_error& e) {
+        std::cerr << "dcrun: " << e.what() << "\n";
+        return exit_usage;
     }
     bp::environment environment;
     try {

@@ -9,8 +9,10 @@
 namespace dc::cli {
 
 struct run_options {
-    std::string config; ///< cluster file (.yaml/.yml/.toml); flags override its values
-    std::string procs;  ///< number of local workers or "auto" ("" = not given: 0)
+    std::string config;       ///< cluster file (.yaml/.yml/.toml); flags override its values
+    std::string procs;        ///< number of local workers or "auto" ("" = not given: 0)
+    std::string hosts;        ///< --hosts a,b:4,user@c:2 (SSH workers)
+    std::string machine_file; ///< --machine-file FILE (SSH workers, Julia's format)
     std::string exename;
     std::string exeflags; ///< split on whitespace (quotes group words)
     std::string dir;

@@ -124,6 +124,20 @@ TEST(dcrun, a_malformed_cluster_file_starts_nothing) {
     std::filesystem::remove(file);
 }
 
+TEST(dcrun, ssh_host_lists_are_checked_before_anything_starts) {
+    auto bad = dcrun({"--hosts", "a,b:zero", TEST_APP_PATH, "report"});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--hosts: 'b:zero'"), std::string::npos) << bad.err;
+    const auto file =
+        std::filesystem::temp_directory_path() / ("dc_machines_" + std::to_string(::getpid()));
+    std::ofstream(file) << "node1\nx*node2\n";
+    auto machines = dcrun({"--machine-file", file.string(), TEST_APP_PATH, "report"});
+    EXPECT_EQ(machines.code, 2);
+    EXPECT_NE(machines.err.find(file.string() + ":2:1:"), std::string::npos) << machines.err;
+    EXPECT_EQ(machines.out.find("main continues"), std::string::npos);
+    std::filesystem::remove(file);
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);
