@@ -60,7 +60,6 @@ public:
     void start_background();
     void stop_background();
 
-    static bool on_driver_thread() noexcept;
 
 private:
     struct watched {
