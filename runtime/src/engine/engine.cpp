@@ -71,10 +71,6 @@ engine::~engine() {
     ::close(wake_fd_);
 }
 
-bool engine::on_driver_thread() noexcept {
-    return driver_depth > 0;
-}
-
 void engine::add(const std::shared_ptr<connection>& c, std::deque<inbound> early) {
     if (!early.empty()) {
         std::lock_guard role(role_);
