@@ -36,6 +36,12 @@ config_node from_yaml(const YAML::Node& n) {
     return out;
 }
 
+void set_scalar(config_node& n, config_node::scalar_type type, std::string text) {
+    n.type = config_node::kind::scalar;
+    n.scalar = type;
+    n.text = std::move(text);
+}
+
 config_node from_toml(const toml::value& v) {
     config_node out;
     const auto loc = v.location();
@@ -56,35 +62,16 @@ config_node from_toml(const toml::value& v) {
             out.items.push_back(from_toml(item));
         break;
     case toml::value_t::string:
-        out = {
-            config_node::kind::scalar, st::string, v.as_string().str, out.line, out.column, {}, {}};
+        set_scalar(out, st::string, v.as_string().str);
         break;
     case toml::value_t::integer:
-        out = {config_node::kind::scalar,
-               st::integer,
-               std::to_string(v.as_integer()),
-               out.line,
-               out.column,
-               {},
-               {}};
+        set_scalar(out, st::integer, std::to_string(v.as_integer()));
         break;
     case toml::value_t::floating:
-        out = {config_node::kind::scalar,
-               st::real,
-               std::to_string(v.as_floating()),
-               out.line,
-               out.column,
-               {},
-               {}};
+        set_scalar(out, st::real, std::to_string(v.as_floating()));
         break;
     case toml::value_t::boolean:
-        out = {config_node::kind::scalar,
-               st::boolean,
-               v.as_boolean() ? "true" : "false",
-               out.line,
-               out.column,
-               {},
-               {}};
+        set_scalar(out, st::boolean, v.as_boolean() ? "true" : "false");
         break;
     default:
         out.type = config_node::kind::scalar;

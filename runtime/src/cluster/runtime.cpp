@@ -22,6 +22,14 @@ namespace {
 
 std::atomic<runtime*> current{nullptr};
 
+/// The fixed head of an answer: kind (result or done), request id, error flag.
+bytes answer_head(kind k, std::uint64_t req, bool is_error) {
+    bytes head{static_cast<char>(k)};
+    put(head, req);
+    put(head, static_cast<std::uint8_t>(is_error));
+    return head;
+}
+
 std::string random_cookie() {
     std::random_device rd;
     std::string text;
@@ -311,10 +319,7 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
         auto req = take<std::uint64_t>(in, off);
         auto ref = take<std::uint64_t>(in, off);
         store_.add_weight(ref, take<std::int64_t>(in, off));
-        bytes head{static_cast<char>(kind::result)};
-        put(head, req);
-        put(head, std::uint8_t{0});
-        return from->send(head);
+        return from->send(answer_head(kind::result, req, false));
     }
     case kind::peer_added:
         return add_process(decode_as<peer_info>(in.subspan(1)), nullptr);
@@ -380,9 +385,8 @@ void runtime::on_call(const std::shared_ptr<connection>& from, std::span<const c
 
     bytes out;
     const bool is_error = run_call(fn, body.subspan(off), out);
-    bytes head{static_cast<char>(mode == call_mode::fetch ? kind::result : kind::done)};
-    put(head, req);
-    put(head, static_cast<std::uint8_t>(is_error));
+    const bytes head =
+        answer_head(mode == call_mode::fetch ? kind::result : kind::done, req, is_error);
     try {
         if (mode == call_mode::fetch) {
             from->send(head, out);
@@ -431,9 +435,7 @@ void runtime::deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload
         }
         return;
     }
-    bytes head{static_cast<char>(kind::result)};
-    put(head, req);
-    put(head, static_cast<std::uint8_t>(is_error));
+    const bytes head = answer_head(kind::result, req, is_error);
     try {
         send(pid, head, payload);
     } catch (const dc::error& e) {
@@ -442,9 +444,7 @@ void runtime::deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload
 }
 
 void runtime::answer(int pid, std::uint64_t req, bool value, const value_store::stored& s) {
-    bytes head{static_cast<char>(value ? kind::result : kind::done)};
-    put(head, req);
-    put(head, static_cast<std::uint8_t>(s.is_error));
+    const bytes head = answer_head(value ? kind::result : kind::done, req, s.is_error);
     try {
         if (value) {
             send(pid, head, *s.data);
