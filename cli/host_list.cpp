@@ -33,9 +33,11 @@ std::vector<ssh_host> parse_hosts_flag(const std::string& value) {
     std::stringstream in(value);
     for (std::string item; std::getline(in, item, ',');) {
         const auto bad = [&](const std::string& why) {
-            return config_error("--hosts: '" + item + "': " + why +
-                                "\n  hint: write host, host:count or user@host:count, separated "
-                                "by commas (e.g. a,b:4,alice@c:2)");
+            std::string text = "--hosts: '" + item + "': ";
+            text += why;
+            text += "\n  hint: write host, host:count or user@host:count, separated by commas "
+                    "(e.g. a,b:4,alice@c:2)";
+            return config_error(text);
         };
         if (item.empty()) throw bad("empty entry");
         ssh_host h;
@@ -71,10 +73,13 @@ std::vector<ssh_host> read_machine_file(const std::string& path) {
         const auto end = line.find_first_of(" \t", start);
         std::string spec = line.substr(start, end - start);
         const auto fail = [&](std::size_t column, const std::string& why) {
-            return config_error(path + ":" + std::to_string(line_number) + ":" +
-                                std::to_string(column + 1) + ": " + why +
-                                "\n  hint: one host a line: [count*][user@]host[:port] "
-                                "[bind_addr[:port]], e.g. 4*alice@node1:22");
+            std::string text = path + ":" + std::to_string(line_number) + ":";
+            text += std::to_string(column + 1);
+            text += ": ";
+            text += why;
+            text += "\n  hint: one host a line: [count*][user@]host[:port] [bind_addr[:port]], "
+                    "e.g. 4*alice@node1:22";
+            return config_error(text);
         };
         ssh_host h;
         if (auto star = spec.find('*'); star != std::string::npos) {
