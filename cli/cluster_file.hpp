@@ -2,6 +2,8 @@
 // Cluster files: YAML or TOML, one schema (see configs/). Every mistake is reported as
 // "file:line:column: message" with a hint, before anything is started.
 
+#include <dc/managers/ssh_manager.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -9,23 +11,8 @@
 
 namespace dc::cli {
 
-struct ssh_host {
-    std::string host;
-    std::string user;
-    int port = 22;
-    std::optional<int> count; ///< workers on this host; nullopt with auto_count = its CPU count
-    bool auto_count = false;
-    std::string dir;
-    std::string exename;
-};
-
-struct ssh_settings {
-    std::vector<ssh_host> hosts;
-    std::string identity;                  ///< private key file
-    std::string known_hosts;               ///< known-hosts file
-    std::string host_key_check = "strict"; ///< strict | accept-new | off
-    bool tunnel = false;
-};
+using managers::ssh_host;
+using managers::ssh_settings;
 
 struct slurm_settings {
     std::string partition, time, account;

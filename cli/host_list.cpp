@@ -100,6 +100,11 @@ std::vector<ssh_host> read_machine_file(const std::string& path) {
             const auto next = line.find_first_not_of(" \t", end);
             if (next != std::string::npos) {
                 const auto after = line.find_first_of(" \t", next);
+                h.bind_addr = line.substr(next, after - next);
+                if (auto colon = h.bind_addr.rfind(':');
+                    colon != std::string::npos && h.bind_addr.find(':') == colon) {
+                    h.bind_addr.erase(colon); // Julia's bind_addr:port; we pick the port
+                }
                 if (after != std::string::npos &&
                     line.find_first_not_of(" \t", after) != std::string::npos) {
                     throw fail(line.find_first_not_of(" \t", after),

@@ -57,6 +57,10 @@ int worker_count(const std::string& text) {
 bp::environment master_environment(const run_options& o) {
     bp::environment e = boost::this_process::environment();
     e[env::procs] = std::to_string(worker_count(o.procs.empty() ? "0" : o.procs));
+    if (o.manager == "ssh") {
+        e[env::manager] = "ssh";
+        e[env::manager_settings] = managers::encode_ssh_settings(o.ssh);
+    }
     if (!o.exename.empty()) e[env::exename] = o.exename;
     if (!o.exeflags.empty()) e[env::exeflags] = env::join_list(split_words(o.exeflags));
     if (!o.dir.empty()) e[env::dir] = std::filesystem::absolute(o.dir).string();
@@ -129,11 +133,10 @@ std::vector<std::string> split_words(const std::string& text) {
 
 void apply_cluster_file(const std::string& path, run_options& o) {
     const cluster_file f = read_cluster_file(path);
-    if (f.manager != "local") {
-        throw config_error(path + ": the " + f.manager +
-                           " manager is not available in this version of dcrun yet; use "
-                           "manager: local (or leave it out)");
-    }
+    if (o.manager.empty()) o.manager = f.manager;
+    o.ssh = f.ssh;
+    o.slurm = f.slurm;
+    o.pbs = f.pbs;
     if (o.procs.empty() && f.workers) o.procs = std::to_string(*f.workers);
     if (o.exename.empty() && f.exename) o.exename = *f.exename;
     if (o.exeflags.empty() && f.exeflags) {
@@ -153,6 +156,33 @@ void apply_cluster_file(const std::string& path, run_options& o) {
     o.env = std::move(env);
 }
 
+void resolve_manager(run_options& o) {
+    if (!o.hosts.empty() || !o.machine_file.empty()) {
+        o.ssh.hosts =
+            o.hosts.empty() ? read_machine_file(o.machine_file) : parse_hosts_flag(o.hosts);
+        if (o.manager.empty() || o.manager == "local") o.manager = "ssh";
+    }
+    if (o.manager.empty()) o.manager = "local";
+    if (!o.ssh_identity.empty()) o.ssh.identity = o.ssh_identity;
+    if (!o.ssh_known_hosts.empty()) o.ssh.known_hosts = o.ssh_known_hosts;
+    if (!o.ssh_host_key_check.empty()) {
+        const auto& v = o.ssh_host_key_check;
+        if (v != "strict" && v != "accept-new" && v != "off") {
+            throw config_error("--ssh-host-key-check " + v + ": use strict, accept-new or off");
+        }
+        o.ssh.host_key_check = v;
+    }
+    if (o.ssh_tunnel) o.ssh.tunnel = true;
+    if (o.manager == "ssh" && o.ssh.hosts.empty()) {
+        throw config_error("the ssh manager needs hosts: give --hosts, --machine-file or "
+                           "ssh.hosts in the cluster file");
+    }
+    if (o.manager != "local" && o.manager != "ssh") {
+        throw config_error("the " + o.manager +
+                           " manager is not available in this version of dcrun yet");
+    }
+}
+
 void setup_run(CLI::App& app, run_options& o) {
     app.prefix_command(); // everything from the program on belongs to the program
     app.add_option("--config", o.config, "cluster file (YAML or TOML); flags override its values");
@@ -161,6 +191,13 @@ void setup_run(CLI::App& app, run_options& o) {
                    "SSH workers: host, host:count or user@host:count, comma-separated");
     app.add_option("--machine-file", o.machine_file,
                    "SSH workers, one [count*][user@]host[:port] [bind_addr] a line");
+    app.add_option("--ssh-identity", o.ssh_identity, "SSH private key file (ssh.identity)");
+    app.add_option("--ssh-known-hosts", o.ssh_known_hosts,
+                   "known-hosts file (default ~/.ssh/known_hosts)");
+    app.add_option("--ssh-host-key-check", o.ssh_host_key_check,
+                   "strict (default), accept-new or off");
+    app.add_flag("--ssh-tunnel", o.ssh_tunnel,
+                 "workers reach the master through their SSH connection (reverse forward)");
     app.add_option("--exename", o.exename, "program the workers run (default: the same program)");
     app.add_option("--exeflags", o.exeflags, "extra arguments for each worker process");
     app.add_option("--dir", o.dir, "working directory of the workers");
@@ -185,13 +222,7 @@ int run_program(const run_options& o) {
     run_options effective = o;
     try {
         if (!o.config.empty()) apply_cluster_file(o.config, effective);
-        if (!o.hosts.empty() || !o.machine_file.empty()) {
-            const auto hosts =
-                o.hosts.empty() ? read_machine_file(o.machine_file) : parse_hosts_flag(o.hosts);
-            throw config_error(std::to_string(hosts.size()) +
-                               " SSH host(s) read, but the ssh manager is not available in this "
-                               "version of dcrun yet; use -p N for local workers");
-        }
+        resolve_manager(effective);
     } catch (const config_error& e) {
         std::cerr << "dcrun: " << e.what() << "\n";
         return exit_usage;

@@ -6,6 +6,9 @@ packages=(
   libboost-dev libboost-filesystem-dev libcli11-dev libyaml-cpp-dev libtoml11-dev
   libgtest-dev libgmock-dev libcereal-dev libssh-dev libeigen3-dev
   python3
+  # Test beds the manager tests start and stop themselves: sshd (and network namespaces to play
+  # a second host), a two-node Slurm with munge, and Slurm's Torque-compatible qsub/qstat/qdel.
+  openssh-server openssh-client iproute2 slurm-wlm munge slurm-wlm-torque
 )
 # The benchmarks also measure Python peers (multiprocessing, Dask) with Debian's python3.
 [ "${1:-}" = "bench" ] && packages+=(python3-distributed)

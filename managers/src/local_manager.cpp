@@ -1,36 +1,16 @@
 #include <dc/managers/local_manager.hpp>
 
+#include "common/output_tail.hpp"
+
 #include <dc/errors.hpp>
 #include <dc/launcher/child_process.hpp>
 #include <dc/launcher/output_relay.hpp>
 
 #include <boost/asio/ip/host_name.hpp>
 
-#include <deque>
-#include <mutex>
 
 namespace dc::managers {
 namespace {
-
-constexpr std::size_t kept_lines = 20;
-
-/// The last lines a worker printed, shared between the relay thread and the runtime.
-class output_tail {
-public:
-    void add(const std::string& line) {
-        std::lock_guard lock(mutex_);
-        lines_.push_back(line);
-        if (lines_.size() > kept_lines) lines_.pop_front();
-    }
-    std::vector<std::string> lines() const {
-        std::lock_guard lock(mutex_);
-        return {lines_.begin(), lines_.end()};
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::deque<std::string> lines_;
-};
 
 class local_worker final : public launched_worker {
 public:

@@ -10,6 +10,7 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/managers/ssh_manager.hpp>
 
 #include <malloc.h>
 
@@ -65,11 +66,34 @@ options options_from_dcrun() {
     return o;
 }
 
+/// The manager dcrun asked for (ssh, slurm, pbs), built from its settings; null for local.
+std::unique_ptr<managers::cluster_manager> manager_from_dcrun() {
+    const auto name = env::get(env::manager).value_or("local");
+    const auto settings = env::get(env::manager_settings).value_or("");
+    ::unsetenv(env::manager);
+    ::unsetenv(env::manager_settings);
+    if (name == "local") return nullptr;
+    if (name == "ssh") {
+        return std::make_unique<managers::ssh_manager>(managers::decode_ssh_settings(settings));
+    }
+    throw config_error("unknown manager '" + name + "'");
+}
+
 void start_requested_workers() {
     auto count = env::get(env::procs);
     if (!count) return;
     try {
-        addprocs(std::stoi(*count), options_from_dcrun());
+        auto options = options_from_dcrun();
+        if (auto manager = manager_from_dcrun()) {
+            const int n = std::stoi(*count);
+            if (n > 0) {
+                addprocs(*manager, n, options);
+            } else {
+                addprocs(*manager, options);
+            }
+            return;
+        }
+        addprocs(std::stoi(*count), options);
     } catch (const config_error& e) {
         std::fprintf(stderr, "dcrun: %s\n", e.what());
         std::exit(exit_config_error);

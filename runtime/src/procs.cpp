@@ -9,6 +9,19 @@ std::vector<int> addprocs(int n, const options& o) {
     return detail::master::instance().addprocs_local(n, o);
 }
 
+std::vector<int> addprocs(managers::cluster_manager& manager, const options& o) {
+    const int n = manager.planned_workers();
+    if (n < 0) {
+        throw std::invalid_argument("addprocs: the " + manager.name() +
+                                    " manager needs a number of workers");
+    }
+    return detail::master::instance().addprocs(manager, n, o);
+}
+
+std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o) {
+    return detail::master::instance().addprocs(manager, n, o);
+}
+
 void rmprocs(const std::vector<int>& ids) {
     detail::master::instance().rmprocs(ids);
 }

@@ -2,6 +2,7 @@
 
 #include <boost/process.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -64,4 +65,33 @@ bool process_alive(int pid) {
     std::string pid_text, name, state;
     stat >> pid_text >> name >> state;
     return state != "Z";
+}
+
+running_cluster start_cluster(const std::vector<std::string>& args,
+                              const std::filesystem::path& out, std::size_t workers) {
+    namespace bp = boost::process;
+    running_cluster c{bp::child(bp::exe = DCRUN_PATH, bp::args = args,
+                                bp::std_out > out.string(), bp::std_err > bp::null),
+                      0,
+                      {}};
+    for (int i = 0; i < 600 && c.workers.size() < workers; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::ifstream in(out);
+        c.workers.clear();
+        for (std::string word; in >> word;) {
+            int pid = 0;
+            if ((word == "master" || word == "worker") && in >> pid) {
+                (word == "master" ? c.master : c.workers.emplace_back()) = pid;
+            }
+        }
+    }
+    return c;
+}
+
+bool all_gone(const std::vector<int>& pids) {
+    for (int i = 0; i < 200; ++i) { // up to 10 s
+        if (std::none_of(pids.begin(), pids.end(), process_alive)) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
 }

@@ -1,6 +1,9 @@
 #pragma once
 // Running a command and collecting its exit code and output, for tests.
 
+#include <boost/process/child.hpp>
+
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,3 +23,17 @@ run_result run_command(const std::vector<std::string>& args,
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle);
 /// True if a process with this pid exists (and is not a zombie).
 bool process_alive(int pid);
+
+/// dcrun running `test_app pids`: the master and worker pids it printed.
+struct running_cluster {
+    boost::process::child dcrun;
+    int master = 0;
+    std::vector<int> workers;
+};
+
+/// Starts DCRUN_PATH with `args` (ending in `test_app pids`), its output going to `out`, and
+/// waits (up to 30 s) until it has printed the pids of `workers` workers.
+running_cluster start_cluster(const std::vector<std::string>& args,
+                              const std::filesystem::path& out, std::size_t workers);
+/// True once none of `pids` is alive (waits up to 10 s).
+bool all_gone(const std::vector<int>& pids);

@@ -5,11 +5,20 @@
 
 #include <vector>
 
+namespace dc::managers {
+class cluster_manager;
+}
+
 namespace dc {
 
 /// Starts n local worker processes and returns their ids (never reused).
 /// Throws dc::launch_error naming the worker and its last output if one fails to connect.
 std::vector<int> addprocs(int n, const options& o = {});
+
+/// Starts workers with a cluster manager (dc::managers::ssh_manager, slurm_manager, ...):
+/// as many as it plans (its hosts' counts, its allocation's tasks), or n.
+std::vector<int> addprocs(managers::cluster_manager& manager, const options& o = {});
+std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o = {});
 
 /// Stops the given workers and waits for them to exit. Throws std::invalid_argument for id 1.
 void rmprocs(const std::vector<int>& ids);

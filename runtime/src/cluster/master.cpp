@@ -41,10 +41,10 @@ master& master::instance() {
     return m;
 }
 
-void master::start() {
+void master::start(const std::string& bind_hint) {
     if (started_) return;
     auto& rt = runtime::instance();
-    bind_address_ = resolve_bind_address(bind_to_);
+    bind_address_ = resolve_bind_address(bind_to_.empty() ? bind_hint : bind_to_);
     rt.start_listening(bind_address_);
     rt.on_hello = [this](const std::shared_ptr<connection>& c, bytes&& body) {
         on_hello(c, std::move(body));
@@ -90,9 +90,10 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     if (rt.id() != 1) throw dc::error("only the master (process 1) can add workers");
     std::vector<int> ids;
     std::vector<std::unique_ptr<managers::launched_worker>> launched;
+    const std::string bind_hint = started_ ? "" : manager.master_bind_hint();
     {
         std::lock_guard lock(mutex_);
-        start();
+        start(bind_hint);
         topology_ = o.topology;
         rt.set_links(o.topology);
         for (int i = 0; i < n; ++i)
@@ -105,7 +106,8 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     DC_LOG(debug,
            manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
     try {
-        launched = manager.launch({ids.front(), n, make_command(o), print_worker_line});
+        launched = manager.launch({ids.front(), n, make_command(o), print_worker_line,
+                                   [](const std::string& step) { DC_LOG(debug, step); }});
     } catch (...) {
         std::lock_guard lock(mutex_);
         for (int id : ids)
@@ -117,8 +119,24 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         for (auto& p : launched)
             workers_[p->id()].process = std::move(p);
     }
+    // The start-up timeout counts from when the scheduler runs the workers, not queue time.
+    const auto limit = std::chrono::duration_cast<engine::clock::duration>(
+        std::chrono::duration<double>(o.timeout));
+    auto deadline = engine::clock::now() + limit;
+    bool queued_before = false;
     auto settled = [&] {
         std::lock_guard lock(mutex_);
+        bool queued = false;
+        for (int id : ids) {
+            auto it = workers_.find(id);
+            if (it != workers_.end() && it->second.process->waiting_in_queue()) queued = true;
+        }
+        if (queued || queued_before) deadline = engine::clock::now() + limit;
+        if (queued != queued_before) {
+            DC_LOG(debug, manager.name() << " manager: workers " << ids.front() << ".."
+                                         << ids.back() << (queued ? " queued" : " running"));
+        }
+        queued_before = queued;
         for (int id : ids) {
             auto it = workers_.find(id);
             if (it == workers_.end() || !it->second.refused.empty()) return true;
@@ -127,10 +145,9 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         }
         return true;
     };
-    const auto limit = std::chrono::duration<double>(o.timeout);
-    rt.io().wait_until(
-        settled, engine::clock::now() + std::chrono::duration_cast<engine::clock::duration>(limit),
-        std::chrono::milliseconds(20));
+    while (!settled() && engine::clock::now() < deadline) {
+        rt.io().wait_until(settled, deadline, std::chrono::milliseconds(20));
+    }
     std::string failure = batch_failure(manager.name(), ids, o.timeout);
     if (!failure.empty()) {
         discard(ids);

@@ -40,7 +40,7 @@ private:
         peer_info info;
     };
 
-    void start();
+    void start(const std::string& bind_hint);
     launcher::worker_command make_command(const options& o) const;
     void on_hello(const std::shared_ptr<connection>& c, bytes&& body);
     void on_lost(int pid, const std::string& why);

@@ -8,10 +8,12 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/route.hpp>
 
 #include <poll.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -48,7 +50,9 @@ std::shared_ptr<connection> connect_to_master(const std::string& addresses) {
             errors += std::string(errors.empty() ? "" : "; ") + e.what();
         }
     }
-    give_up("cannot reach the master: " + errors);
+    give_up("cannot reach the master: " + errors +
+            "; if this host cannot reach that address, start dcrun with --bind-to an address "
+            "of the master that it can reach, or with --ssh-tunnel");
 }
 
 /// Reads the master's answer to our greeting (before the engine runs). Frames that arrived
@@ -79,6 +83,49 @@ void watch_master(int fd) {
     }).detach();
 }
 
+/// The cookie from the first line of standard input (remote workers: never on a command line).
+std::string cookie_from_stdin() {
+    std::string line;
+    char c = 0;
+    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+        line += c;
+    if (line.empty()) give_up("expected the cluster cookie on standard input");
+    return line;
+}
+
+/// Ends this worker when its standard input closes: its SSH channel or batch step is gone.
+void watch_stdin() {
+    std::thread([] {
+        char buf[256];
+        while (true) {
+            const auto n = ::read(STDIN_FILENO, buf, sizeof buf);
+            if (n == 0 || (n < 0 && errno != EINTR)) break;
+        }
+        std::fflush(nullptr);
+        ::_exit(0);
+    }).detach();
+}
+
+/// "auto": the local address that faces the master (its first TCP address); loopback when
+/// the master is on this host.
+std::string bind_spec(const std::string& master_addresses) {
+    auto spec = env::get(env::bind_to).value_or("");
+    if (spec != "auto") return spec;
+    std::istringstream list(master_addresses);
+    for (std::string a; std::getline(list, a, ';');) {
+        if (a.rfind("tcp:", 0) != 0) continue;
+        auto host = a.substr(4, a.rfind(':') - 4);
+        if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+        if (launcher::is_loopback_host(host)) return "";
+        try {
+            return launcher::source_address_towards(host);
+        } catch (const std::runtime_error& e) {
+            give_up(std::string("cannot find the address facing the master: ") + e.what());
+        }
+    }
+    return "";
+}
+
 } // namespace
 
 void serve_as_worker() {
@@ -89,7 +136,9 @@ void serve_as_worker() {
     const std::string master_addresses = required(env::master);
     const int id = std::atoi(required(env::worker_id).c_str());
     auto& rt = runtime::instance();
-    rt.set_cookie(required(env::cookie));
+    const bool cookie_on_stdin = env::get(env::cookie_on_stdin).value_or("") == "1";
+    rt.set_cookie(cookie_on_stdin ? cookie_from_stdin() : required(env::cookie));
+    if (cookie_on_stdin) watch_stdin();
     rt.set_id(id);
     rt.set_links(env::get(env::topology).value_or("") == "master_worker"
                      ? dc::topology::master_worker
@@ -97,10 +146,11 @@ void serve_as_worker() {
     // The secret and the role are ours alone, not for programs this worker may start.
     ::unsetenv(env::cookie);
     ::unsetenv(env::role);
+    ::unsetenv(env::cookie_on_stdin);
 
     std::vector<std::string> addresses;
     try {
-        addresses = rt.start_listening(resolve_bind_address(env::get(env::bind_to).value_or("")));
+        addresses = rt.start_listening(resolve_bind_address(bind_spec(master_addresses)));
     } catch (const std::exception& e) {
         give_up(std::string("cannot listen for peers: ") + e.what());
     }

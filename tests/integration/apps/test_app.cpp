@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <numeric>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -30,7 +31,51 @@ std::string report() {
            " colour=" + (colour ? colour : "unset") + " argv=" + argv;
 }
 
+/// The sshd a worker was started through ("local" without SSH) and its directory.
+std::string where() {
+    std::string server = "local";
+    if (const char* c = std::getenv("SSH_CONNECTION")) { // client port server port
+        std::istringstream words(c);
+        std::string skip;
+        words >> skip >> skip >> server;
+    }
+    return "worker " + std::to_string(dc::myid()) + " at " + server +
+           " cwd=" + std::filesystem::current_path().string();
+}
+
 int run(const std::string& mode, int argc, char** argv) {
+    if (mode == "where") { // where each worker runs, then a call from each worker to the next
+        std::cout << "nprocs " << dc::nprocs() << std::endl;
+        const auto ws = dc::workers();
+        for (std::size_t i = 0; i < ws.size(); ++i) {
+            std::cout << dc::remotecall_fetch(where, ws[i]) << std::endl;
+            const int next = ws[(i + 1) % ws.size()];
+            const int answer = dc::remotecall_fetch(
+                [](int other) { return dc::remotecall_fetch([] { return dc::myid(); }, other); },
+                ws[i], next);
+            std::cout << "worker " << ws[i] << " reached worker " << answer << std::endl;
+        }
+        return 0;
+    }
+    if (mode == "addprocs_ssh") { // dc::addprocs(manager) from code: HOST PORT IDENTITY KNOWN
+        dc::managers::ssh_settings s;
+        dc::managers::ssh_host host;
+        host.host = argv[2];
+        host.user = "root";
+        host.port = std::atoi(argv[3]);
+        host.count = 2;
+        s.hosts.push_back(host);
+        s.identity = argv[4];
+        s.known_hosts = argv[5];
+        dc::managers::ssh_manager manager(s);
+        auto ids = dc::addprocs(manager);
+        std::cout << "added " << ids.size() << " nprocs " << dc::nprocs() << std::endl;
+        for (int id : ids)
+            std::cout << dc::remotecall_fetch(where, id) << std::endl;
+        dc::rmprocs(ids);
+        std::cout << "after rmprocs nprocs " << dc::nprocs() << std::endl;
+        return 0;
+    }
     if (mode == "report") {
         std::cout << "nprocs " << dc::nprocs() << " flavour " << build_flavour << std::endl;
         for (int id : dc::workers())

@@ -14,6 +14,9 @@ inline constexpr const char* master = "DC_MASTER";     ///< addresses of the mas
 inline constexpr const char* cookie = "DC_COOKIE";     ///< cluster secret
 inline constexpr const char* worker_id = "DC_ID";      ///< id the master gave the worker
 inline constexpr const char* topology = "DC_TOPOLOGY"; ///< "all_to_all" or "master_worker"
+/// "1": the cookie is the first line of standard input (remote workers), and the worker ends
+/// when its standard input closes (its SSH channel or batch step went away).
+inline constexpr const char* cookie_on_stdin = "DC_COOKIE_ON_STDIN";
 // dcrun -> master (and inherited by workers where it makes sense).
 inline constexpr const char* procs = "DC_LAUNCH_PROCS"; ///< number of local workers to start
 inline constexpr const char* exename = "DC_LAUNCH_EXENAME";
@@ -21,6 +24,8 @@ inline constexpr const char* exeflags = "DC_LAUNCH_EXEFLAGS"; ///< list, see joi
 inline constexpr const char* dir = "DC_LAUNCH_DIR";
 inline constexpr const char* extra_env = "DC_LAUNCH_ENV"; ///< list of K=V
 inline constexpr const char* timeout = "DC_LAUNCH_TIMEOUT";
+inline constexpr const char* manager = "DC_LAUNCH_MANAGER";   ///< local (default), ssh, slurm, pbs
+inline constexpr const char* manager_settings = "DC_LAUNCH_MANAGER_SETTINGS"; ///< its settings
 inline constexpr const char* log_level = "DC_LOG_LEVEL";
 inline constexpr const char* bind_to = "DC_BIND_TO";
 inline constexpr const char* spin_us = "DC_SPIN_US";     ///< how long a waiting thread polls

@@ -18,6 +18,8 @@ struct launch_request {
     int count = 0;
     launcher::worker_command command; ///< common to all workers
     std::function<void(int id, const std::string& line)> on_output;
+    /// Each launch step, for --log-level debug (may be empty).
+    std::function<void(const std::string& step)> on_step;
 };
 
 /// A worker process as its manager sees it.
@@ -36,6 +38,9 @@ public:
     virtual void drain_output(std::chrono::milliseconds limit) = 0;
     /// The last lines the worker printed (for error messages).
     virtual std::vector<std::string> last_output() const = 0;
+    /// True while a batch scheduler has not started the worker yet: the start-up timeout
+    /// counts from when it runs, not from when it was queued.
+    virtual bool waiting_in_queue() { return false; }
 };
 
 class cluster_manager {
@@ -43,6 +48,12 @@ public:
     virtual ~cluster_manager() = default;
     /// Short name used in messages: "local", "ssh", "slurm", "pbs".
     virtual std::string name() const = 0;
+    /// How many workers this manager starts when the caller does not say (the hosts' counts,
+    /// the allocation's tasks); -1 when the caller must say.
+    virtual int planned_workers() { return -1; }
+    /// An address the master should listen on so that these workers can reach it; "" = any
+    /// (loopback unless the user chose otherwise).
+    virtual std::string master_bind_hint() { return {}; }
     /// Starts request.count workers. Throws dc::launch_error when they cannot be started.
     virtual std::vector<std::unique_ptr<launched_worker>> launch(const launch_request& request) = 0;
 };

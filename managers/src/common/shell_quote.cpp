@@ -1,0 +1,29 @@
+#include "common/shell_quote.hpp"
+
+namespace dc::managers {
+
+std::string shell_quote(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
+std::string shell_command(const launcher::worker_command& cmd) {
+    std::string line;
+    if (!cmd.dir.empty()) line = "cd " + shell_quote(cmd.dir) + " && ";
+    line += "exec env";
+    for (const auto& [key, value] : cmd.env)
+        line += " " + shell_quote(key + "=" + value);
+    line += " " + shell_quote(cmd.exe);
+    for (const auto& a : cmd.args)
+        line += " " + shell_quote(a);
+    return line;
+}
+
+} // namespace dc::managers

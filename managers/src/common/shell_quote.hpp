@@ -1,0 +1,18 @@
+#pragma once
+// Command lines for a POSIX shell on another host (ssh) or in a batch script (slurm, pbs).
+
+#include <dc/launcher/worker_command.hpp>
+
+#include <map>
+#include <string>
+
+namespace dc::managers {
+
+/// `text` in single quotes, safe as one word for sh.
+std::string shell_quote(const std::string& text);
+
+/// `cd DIR && exec env K=V... EXE ARGS...`: the worker command as one sh command line.
+/// `env` is applied on top of the remote login environment (secrets must not be in it).
+std::string shell_command(const launcher::worker_command& cmd);
+
+} // namespace dc::managers

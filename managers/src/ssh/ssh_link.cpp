@@ -1,0 +1,360 @@
+#include "ssh/ssh_link.hpp"
+
+#include "common/output_tail.hpp"
+#include "ssh/ssh_auth.hpp"
+
+#include <dc/errors.hpp>
+
+#include <libssh/libssh.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/address.hpp>
+
+#include <array>
+#include <cstring>
+
+namespace dc::managers {
+namespace {
+
+constexpr int status_connection_lost = 255;
+
+ssh_session as_session(void* s) {
+    return static_cast<ssh_session>(s);
+}
+
+/// A blocking TCP connection to "tcp:IP:PORT", or -1.
+int connect_tcp(const std::string& address) {
+    auto rest = address.substr(4);
+    const auto colon = rest.rfind(':');
+    auto host = rest.substr(0, colon);
+    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    const int port = std::stoi(rest.substr(colon + 1));
+    const auto ip = boost::asio::ip::make_address(host);
+    sockaddr_storage storage{};
+    socklen_t size = 0;
+    if (ip.is_v4()) {
+        auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+        a->sin_family = AF_INET;
+        a->sin_port = htons(static_cast<std::uint16_t>(port));
+        auto bytes = ip.to_v4().to_bytes();
+        std::memcpy(&a->sin_addr, bytes.data(), bytes.size());
+        size = sizeof(sockaddr_in);
+    } else {
+        auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons(static_cast<std::uint16_t>(port));
+        auto bytes = ip.to_v6().to_bytes();
+        std::memcpy(&a->sin6_addr, bytes.data(), bytes.size());
+        size = sizeof(sockaddr_in6);
+    }
+    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), size) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+bool send_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        const auto n = ::send(fd, data, size, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool write_channel(ssh_channel channel, const char* data, std::size_t size) {
+    while (size > 0) {
+        const int n = ssh_channel_write(channel, data, static_cast<std::uint32_t>(size));
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+/// A worker's channel as the pump sees it. Guarded by the link's mutex.
+struct remote_process {
+    int id = 0;
+    ssh_channel channel = nullptr;
+    std::string partial[2]; // stdout, stderr
+    std::shared_ptr<output_tail> tail = std::make_shared<output_tail>();
+    ssh_link::line_sink sink;
+    bool ended = false;
+    int status = 0;
+
+    void deliver(const std::string& line) {
+        tail->add(line);
+        if (sink) sink(id, line);
+    }
+};
+
+/// One connection a worker made to the tunnel's port on its host, joined to the master.
+struct ssh_link::relay {
+    ssh_channel channel = nullptr;
+    int fd = -1;
+};
+
+/// What the master holds for a worker started over SSH.
+class ssh_worker final : public launched_worker {
+public:
+    ssh_worker(std::shared_ptr<ssh_link> link, std::shared_ptr<remote_process> p)
+        : link_(std::move(link)), p_(std::move(p)) {}
+
+    int id() const override { return p_->id; }
+    std::string host() const override { return link_->host().host; }
+    std::string describe() const override { return "ssh " + link_->host().display(); }
+    bool running() override {
+        std::lock_guard lock(link_->mutex_);
+        return !p_->ended;
+    }
+    std::optional<int> exit_status() override {
+        std::lock_guard lock(link_->mutex_);
+        if (!p_->ended) return std::nullopt;
+        return p_->status;
+    }
+    bool wait_for(std::chrono::milliseconds limit) override {
+        std::unique_lock lock(link_->mutex_);
+        return link_->changed_.wait_for(lock, limit, [&] { return p_->ended; });
+    }
+    void kill() override {
+        {
+            std::lock_guard lock(link_->mutex_);
+            if (p_->ended) return;
+            // The signal needs OpenSSH >= 7.9; closing standard input ends a dc worker anyway.
+            ssh_channel_request_send_signal(p_->channel, "KILL");
+            ssh_channel_send_eof(p_->channel);
+        }
+        link_->wake();
+    }
+    void drain_output(std::chrono::milliseconds limit) override { wait_for(limit); }
+    std::vector<std::string> last_output() const override { return p_->tail->lines(); }
+
+private:
+    std::shared_ptr<ssh_link> link_;
+    std::shared_ptr<remote_process> p_;
+};
+
+ssh_link::ssh_link(const ssh_host& host, const ssh_settings& settings)
+    : host_(host), session_(open_authenticated_session(host, settings)),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    pump_ = std::thread([this] { pump(); });
+}
+
+ssh_link::~ssh_link() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake();
+    if (pump_.joinable()) pump_.join();
+    auto s = as_session(session_);
+    for (auto& p : processes_) {
+        if (p->channel) ssh_channel_free(p->channel);
+    }
+    for (auto& r : relays_) {
+        ssh_channel_free(r->channel);
+        ::close(r->fd);
+    }
+    ssh_disconnect(s);
+    ssh_free(s);
+    ::close(wake_fd_);
+}
+
+void ssh_link::wake() {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+}
+
+std::string ssh_link::run(const std::string& command) {
+    std::lock_guard lock(mutex_);
+    auto s = as_session(session_);
+    ssh_channel channel = ssh_channel_new(s);
+    std::string out;
+    const auto fail = [&](const std::string& what) {
+        std::string text = "ssh manager: " + host_.display() + ": " + what;
+        if (channel) ssh_channel_free(channel);
+        return launch_error(text);
+    };
+    if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
+        ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
+        throw fail("cannot run '" + command + "': " + ssh_get_error(s));
+    }
+    std::array<char, 4096> buf{};
+    for (int n; (n = ssh_channel_read(channel, buf.data(), buf.size(), 0)) > 0;)
+        out.append(buf.data(), static_cast<std::size_t>(n));
+    ssh_channel_send_eof(channel);
+    const int status = ssh_channel_get_exit_status(channel);
+    ssh_channel_close(channel);
+    ssh_channel_free(channel);
+    channel = nullptr;
+    if (status != 0) {
+        throw fail("'" + command + "' failed there with exit code " + std::to_string(status));
+    }
+    return out;
+}
+
+int ssh_link::open_reverse_tunnel(const std::string& master_address) {
+    std::lock_guard lock(mutex_);
+    int port = 0;
+    if (ssh_channel_listen_forward(as_session(session_), "127.0.0.1", 0, &port) != SSH_OK) {
+        throw launch_error("ssh manager: " + host_.display() +
+                           ": sshd refused the reverse tunnel (" +
+                           ssh_get_error(as_session(session_)) +
+                           "); allow it with AllowTcpForwarding yes in its sshd_config, or "
+                           "turn ssh.tunnel off and use --bind-to so workers reach the master");
+    }
+    tunnel_target_ = master_address;
+    return port;
+}
+
+std::unique_ptr<launched_worker> ssh_link::start_worker(int id, const std::string& command,
+                                                        const std::string& secret,
+                                                        line_sink sink) {
+    auto p = std::make_shared<remote_process>();
+    p->id = id;
+    p->sink = std::move(sink);
+    {
+        std::lock_guard lock(mutex_);
+        auto s = as_session(session_);
+        ssh_channel channel = ssh_channel_new(s);
+        if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
+            ssh_channel_request_exec(channel, command.c_str()) != SSH_OK ||
+            !write_channel(channel, secret.data(), secret.size())) {
+            std::string why = ssh_get_error(s);
+            if (channel) ssh_channel_free(channel);
+            throw launch_error("ssh manager: worker " + std::to_string(id) + " on " +
+                               host_.display() + ": cannot start it: " + why +
+                               " (sshd's MaxSessions limits the workers of one connection)");
+        }
+        p->channel = channel;
+        processes_.push_back(p);
+    }
+    wake();
+    return std::make_unique<ssh_worker>(shared_from_this(), p);
+}
+
+void ssh_link::pump() {
+    const int ssh_fd = ssh_get_fd(as_session(session_));
+    std::vector<pollfd> fds;
+    for (;;) {
+        fds.assign({{ssh_fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}});
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+            for (const auto& r : relays_)
+                fds.push_back({r->fd, POLLIN, 0});
+        }
+        ::poll(fds.data(), fds.size(), 200);
+        std::uint64_t drained = 0;
+        [[maybe_unused]] auto n = ::read(wake_fd_, &drained, sizeof drained);
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        service_processes();
+        if (!tunnel_target_.empty()) service_tunnel();
+        if (ssh_is_connected(as_session(session_)) == 0) {
+            lose_connection(ssh_get_error(as_session(session_)));
+            changed_.notify_all();
+            return;
+        }
+        changed_.notify_all();
+    }
+}
+
+void ssh_link::service_processes() {
+    std::array<char, 16384> buf{};
+    for (auto& p : processes_) {
+        if (p->ended) continue;
+        bool failed = false;
+        for (int is_stderr = 0; is_stderr < 2; ++is_stderr) {
+            for (;;) {
+                const int n =
+                    ssh_channel_read_nonblocking(p->channel, buf.data(), buf.size(), is_stderr);
+                if (n == SSH_ERROR) failed = true;
+                if (n <= 0) break;
+                split_lines(p->partial[is_stderr], buf.data(), static_cast<std::size_t>(n),
+                            [&](const std::string& line) { p->deliver(line); });
+            }
+        }
+        if (failed || ssh_channel_is_closed(p->channel)) {
+            int status = failed ? status_connection_lost : ssh_channel_get_exit_status(p->channel);
+            if (status < 0) status = 128 + 9; // ended by a signal (kill)
+            finish(*p, status);
+        }
+    }
+}
+
+void ssh_link::finish(remote_process& p, int status) {
+    for (auto& partial : p.partial) {
+        if (!partial.empty()) p.deliver(partial);
+        partial.clear();
+    }
+    ssh_channel_free(p.channel);
+    p.channel = nullptr;
+    p.ended = true;
+    p.status = status;
+}
+
+void ssh_link::lose_connection(const std::string& why) {
+    for (auto& p : processes_) {
+        if (p->ended) continue;
+        p->tail->add("dcrun: the SSH connection to " + host_.display() + " was lost: " + why);
+        finish(*p, status_connection_lost);
+    }
+}
+
+void ssh_link::service_tunnel() {
+    auto s = as_session(session_);
+    for (;;) {
+        int port = 0;
+        ssh_channel channel = ssh_channel_open_forward_port(s, 0, &port, nullptr, nullptr);
+        if (!channel) break;
+        const int fd = connect_tcp(tunnel_target_);
+        if (fd < 0) {
+            ssh_channel_free(channel);
+            continue;
+        }
+        relays_.push_back(std::make_unique<relay>(relay{channel, fd}));
+    }
+    std::array<char, 65536> buf{};
+    for (auto it = relays_.begin(); it != relays_.end();) {
+        auto& r = **it;
+        bool done = false;
+        for (;;) { // worker -> master
+            const int n = ssh_channel_read_nonblocking(r.channel, buf.data(), buf.size(), 0);
+            if (n < 0 || (n == 0 && ssh_channel_is_eof(r.channel))) done = true;
+            if (n <= 0) break;
+            if (!send_all(r.fd, buf.data(), static_cast<std::size_t>(n))) done = true;
+        }
+        for (;;) { // master -> worker
+            const auto n = ::recv(r.fd, buf.data(), buf.size(), MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) done = true;
+            if (n <= 0) break;
+            if (!write_channel(r.channel, buf.data(), static_cast<std::size_t>(n))) done = true;
+        }
+        if (done) {
+            ssh_channel_send_eof(r.channel);
+            ssh_channel_close(r.channel);
+            ssh_channel_free(r.channel);
+            ::close(r.fd);
+            it = relays_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+} // namespace dc::managers
