@@ -2,6 +2,7 @@
 // Cluster files: YAML or TOML, one schema (see configs/). Every mistake is reported as
 // "file:line:column: message" with a hint, before anything is started.
 
+#include <dc/managers/slurm_manager.hpp>
 #include <dc/managers/ssh_manager.hpp>
 
 #include <map>
@@ -14,11 +15,7 @@ namespace dc::cli {
 using managers::ssh_host;
 using managers::ssh_settings;
 
-struct slurm_settings {
-    std::string partition, time, account;
-    std::optional<int> nodes, ntasks_per_node, cpus_per_task;
-    std::vector<std::string> extra; ///< more srun/sbatch flags
-};
+using managers::slurm_settings;
 
 struct pbs_settings {
     std::string dialect = "torque"; ///< torque | pbspro

@@ -60,6 +60,9 @@ bp::environment master_environment(const run_options& o) {
     if (o.manager == "ssh") {
         e[env::manager] = "ssh";
         e[env::manager_settings] = managers::encode_ssh_settings(o.ssh);
+    } else if (o.manager == "slurm") {
+        e[env::manager] = "slurm";
+        e[env::manager_settings] = managers::encode_slurm_settings(o.slurm);
     }
     if (!o.exename.empty()) e[env::exename] = o.exename;
     if (!o.exeflags.empty()) e[env::exeflags] = env::join_list(split_words(o.exeflags));
@@ -173,11 +176,23 @@ void resolve_manager(run_options& o) {
         o.ssh.host_key_check = v;
     }
     if (o.ssh_tunnel) o.ssh.tunnel = true;
+    const auto& f = o.slurm_flags;
+    if (!f.partition.empty()) o.slurm.partition = f.partition;
+    if (!f.time.empty()) o.slurm.time = f.time;
+    if (!f.account.empty()) o.slurm.account = f.account;
+    if (f.nodes) o.slurm.nodes = f.nodes;
+    if (f.ntasks_per_node) o.slurm.ntasks_per_node = f.ntasks_per_node;
+    if (f.cpus_per_task) o.slurm.cpus_per_task = f.cpus_per_task;
+    o.slurm.extra.insert(o.slurm.extra.end(), f.extra.begin(), f.extra.end());
+    if (o.manager == "slurm" && o.procs.empty() && !managers::inside_slurm_allocation()) {
+        throw config_error("the slurm manager needs a number of workers outside an allocation: "
+                           "give -n N (inside sbatch/salloc it uses SLURM_NTASKS)");
+    }
     if (o.manager == "ssh" && o.ssh.hosts.empty()) {
         throw config_error("the ssh manager needs hosts: give --hosts, --machine-file or "
                            "ssh.hosts in the cluster file");
     }
-    if (o.manager != "local" && o.manager != "ssh") {
+    if (o.manager != "local" && o.manager != "ssh" && o.manager != "slurm") {
         throw config_error("the " + o.manager +
                            " manager is not available in this version of dcrun yet");
     }
@@ -186,7 +201,9 @@ void resolve_manager(run_options& o) {
 void setup_run(CLI::App& app, run_options& o) {
     app.prefix_command(); // everything from the program on belongs to the program
     app.add_option("--config", o.config, "cluster file (YAML or TOML); flags override its values");
-    app.add_option("-p,--procs", o.procs, "number of local workers, or 'auto' (CPU count)");
+    app.add_option("--manager", o.manager, "local (default), ssh, slurm or pbs");
+    app.add_option("-p,-n,--procs", o.procs,
+                   "number of workers, or 'auto' (CPU count); for ssh, spread over the hosts");
     app.add_option("--hosts", o.hosts,
                    "SSH workers: host, host:count or user@host:count, comma-separated");
     app.add_option("--machine-file", o.machine_file,
@@ -198,6 +215,15 @@ void setup_run(CLI::App& app, run_options& o) {
                    "strict (default), accept-new or off");
     app.add_flag("--ssh-tunnel", o.ssh_tunnel,
                  "workers reach the master through their SSH connection (reverse forward)");
+    auto& sf = o.slurm_flags;
+    app.add_option("--partition", sf.partition, "slurm: partition of the workers' job");
+    app.add_option("--time", sf.time, "slurm: time limit of the workers' job (e.g. 00:30:00)");
+    app.add_option("--account", sf.account, "slurm: account to charge");
+    app.add_option("--nodes", sf.nodes, "slurm: number of nodes");
+    app.add_option("--ntasks-per-node", sf.ntasks_per_node, "slurm: workers per node");
+    app.add_option("--cpus-per-task", sf.cpus_per_task, "slurm: CPUs per worker");
+    app.add_option("--slurm-arg", sf.extra, "slurm: one more srun flag, e.g. --qos=debug")
+        ->allow_extra_args(false);
     app.add_option("--exename", o.exename, "program the workers run (default: the same program)");
     app.add_option("--exeflags", o.exeflags, "extra arguments for each worker process");
     app.add_option("--dir", o.dir, "working directory of the workers");

@@ -18,6 +18,7 @@ struct run_options {
     std::string manager;      ///< local | ssh | slurm | pbs ("" = from the file or the hosts)
     std::string ssh_identity, ssh_known_hosts, ssh_host_key_check;
     bool ssh_tunnel = false;
+    slurm_settings slurm_flags; ///< --partition, --time, ... (override the file's)
     std::string exename;
     std::string exeflags; ///< split on whitespace (quotes group words)
     std::string dir;

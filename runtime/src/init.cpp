@@ -10,9 +10,16 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/managers/slurm_manager.hpp>
 #include <dc/managers/ssh_manager.hpp>
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +49,47 @@ void finalize_at_exit() {
         finalize();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "dc: while removing workers at exit: %s\n", e.what());
+    }
+}
+
+int stop_signal_pipe[2] = {-1, -1};
+
+void on_stop_signal(int sig) {
+    const auto byte = static_cast<unsigned char>(sig);
+    [[maybe_unused]] auto n = ::write(stop_signal_pipe[1], &byte, 1);
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM end the master gracefully: its workers are removed through their
+/// managers (steps and jobs cancelled) before it dies of the signal, so dcrun and the shell
+/// see the usual status. A stuck clean-up is cut short after 10 s. Programs that install
+/// their own handlers after dc::init replace this one.
+void finalize_on_stop_signals() {
+    if (::pipe2(stop_signal_pipe, O_CLOEXEC) != 0) return;
+    std::thread([] {
+        unsigned char sig = 0;
+        while (::read(stop_signal_pipe[0], &sig, 1) != 1) {
+        }
+        std::thread([sig] {
+            std::this_thread::sleep_for(std::chrono::seconds(10));
+            std::signal(sig, SIG_DFL);
+            std::raise(sig);
+        }).detach();
+        try {
+            detail::master::instance().remove_all();
+        } catch (const std::exception&) {
+        }
+        std::fflush(nullptr);
+        std::signal(sig, SIG_DFL);
+        std::raise(sig);
+    }).detach();
+    for (int sig : {SIGINT, SIGTERM}) {
+        struct sigaction current {};
+        ::sigaction(sig, nullptr, &current);
+        if (current.sa_handler != SIG_DFL) continue; // the program's own choice stands
+        struct sigaction action {};
+        action.sa_handler = on_stop_signal;
+        ::sigemptyset(&action.sa_mask);
+        ::sigaction(sig, &action, nullptr);
     }
 }
 
@@ -75,6 +123,10 @@ std::unique_ptr<managers::cluster_manager> manager_from_dcrun() {
     if (name == "local") return nullptr;
     if (name == "ssh") {
         return std::make_unique<managers::ssh_manager>(managers::decode_ssh_settings(settings));
+    }
+    if (name == "slurm") {
+        return std::make_unique<managers::slurm_manager>(
+            managers::decode_slurm_settings(settings));
     }
     throw config_error("unknown manager '" + name + "'");
 }
@@ -123,6 +175,7 @@ void init(int /*argc*/, char** /*argv*/) {
     auto& m = detail::master::instance(); // before atexit: it must outlive finalize
     if (auto bind = env::get(env::bind_to)) m.set_bind_to(*bind);
     std::atexit(finalize_at_exit);
+    finalize_on_stop_signals();
     start_requested_workers();
 }
 

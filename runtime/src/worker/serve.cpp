@@ -83,6 +83,15 @@ void watch_master(int fd) {
     }).detach();
 }
 
+/// DC_ID, or DC_ID_BASE plus the task number a batch system gave this process.
+int worker_id() {
+    if (auto base = env::get(env::id_base)) {
+        const std::string offset_var = required(env::id_offset_from);
+        return std::atoi(base->c_str()) + std::atoi(required(offset_var.c_str()).c_str());
+    }
+    return std::atoi(required(env::worker_id).c_str());
+}
+
 /// The cookie from the first line of standard input (remote workers: never on a command line).
 std::string cookie_from_stdin() {
     std::string line;
@@ -134,7 +143,7 @@ void serve_as_worker() {
     // workers end when it does (they follow the master's link).
     std::signal(SIGINT, SIG_IGN);
     const std::string master_addresses = required(env::master);
-    const int id = std::atoi(required(env::worker_id).c_str());
+    const int id = worker_id();
     auto& rt = runtime::instance();
     const bool cookie_on_stdin = env::get(env::cookie_on_stdin).value_or("") == "1";
     rt.set_cookie(cookie_on_stdin ? cookie_from_stdin() : required(env::cookie));
@@ -147,6 +156,8 @@ void serve_as_worker() {
     ::unsetenv(env::cookie);
     ::unsetenv(env::role);
     ::unsetenv(env::cookie_on_stdin);
+    ::unsetenv(env::id_base);
+    ::unsetenv(env::id_offset_from);
 
     std::vector<std::string> addresses;
     try {

@@ -34,7 +34,9 @@ std::string report() {
 /// The sshd a worker was started through ("local" without SSH) and its directory.
 std::string where() {
     std::string server = "local";
-    if (const char* c = std::getenv("SSH_CONNECTION")) { // client port server port
+    if (const char* node = std::getenv("SLURMD_NODENAME")) {
+        server = std::string("node ") + node;
+    } else if (const char* c = std::getenv("SSH_CONNECTION")) { // client port server port
         std::istringstream words(c);
         std::string skip;
         words >> skip >> skip >> server;

@@ -13,6 +13,10 @@ inline constexpr const char* role = "DC_ROLE";         ///< "worker" in worker p
 inline constexpr const char* master = "DC_MASTER";     ///< addresses of the master, ';'-separated
 inline constexpr const char* cookie = "DC_COOKIE";     ///< cluster secret
 inline constexpr const char* worker_id = "DC_ID";      ///< id the master gave the worker
+/// Batch managers start many workers with one environment: the id is DC_ID_BASE plus the
+/// value of the variable named by DC_ID_OFFSET_FROM (e.g. SLURM_PROCID).
+inline constexpr const char* id_base = "DC_ID_BASE";
+inline constexpr const char* id_offset_from = "DC_ID_OFFSET_FROM";
 inline constexpr const char* topology = "DC_TOPOLOGY"; ///< "all_to_all" or "master_worker"
 /// "1": the cookie is the first line of standard input (remote workers), and the worker ends
 /// when its standard input closes (its SSH channel or batch step went away).

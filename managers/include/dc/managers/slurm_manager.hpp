@@ -1,0 +1,48 @@
+#pragma once
+// Workers as one Slurm job step. Inside an allocation (sbatch, salloc) the step uses it, with
+// SLURM_NTASKS workers unless told otherwise; from a login node srun gets an allocation of its
+// own with the partition, time, account and shape given here. Output comes back through srun
+// (labelled by task, no per-task files); the cookie goes to every task on standard input. A
+// launch failure or the end of the run cancels the step and the job it made.
+
+#include <dc/managers/cluster_manager.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dc::managers {
+
+struct slurm_settings {
+    std::string partition, time, account;
+    std::optional<int> nodes, ntasks_per_node, cpus_per_task;
+    std::vector<std::string> extra; ///< more srun flags, e.g. --qos=debug
+    std::string srun = "srun";      ///< the srun program
+};
+
+std::string encode_slurm_settings(const slurm_settings& s);
+slurm_settings decode_slurm_settings(const std::string& text);
+
+/// True inside a Slurm allocation (SLURM_JOB_ID is set).
+bool inside_slurm_allocation();
+
+class slurm_manager final : public cluster_manager {
+public:
+    explicit slurm_manager(slurm_settings settings = {});
+    ~slurm_manager() override;
+    std::string name() const override { return "slurm"; }
+    /// SLURM_NTASKS inside an allocation; -1 on a login node (say how many).
+    int planned_workers() override;
+    /// The address of the default route: compute nodes must reach the master.
+    std::string master_bind_hint() override;
+    std::vector<std::unique_ptr<launched_worker>> launch(const launch_request& request) override;
+
+    /// The srun command line (program and arguments) for `count` workers of `cmd`.
+    std::vector<std::string> srun_command(int count, const launcher::worker_command& cmd) const;
+
+private:
+    slurm_settings settings_;
+};
+
+} // namespace dc::managers

@@ -1,0 +1,115 @@
+#include <dc/managers/slurm_manager.hpp>
+
+#include "slurm/srun_step.hpp"
+
+#include <dc/errors.hpp>
+#include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/route.hpp>
+
+#include <cereal/archives/json.hpp>
+#include <cereal/types/optional.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
+#include <cstdlib>
+#include <sstream>
+
+namespace dc::managers {
+
+template <class Archive>
+void serialize(Archive& a, slurm_settings& s) {
+    a(cereal::make_nvp("partition", s.partition), cereal::make_nvp("time", s.time),
+      cereal::make_nvp("account", s.account), cereal::make_nvp("nodes", s.nodes),
+      cereal::make_nvp("ntasks_per_node", s.ntasks_per_node),
+      cereal::make_nvp("cpus_per_task", s.cpus_per_task), cereal::make_nvp("extra", s.extra),
+      cereal::make_nvp("srun", s.srun));
+}
+
+namespace {
+namespace env = launcher::env;
+}
+
+std::string encode_slurm_settings(const slurm_settings& s) {
+    std::ostringstream out;
+    {
+        cereal::JSONOutputArchive archive(out, cereal::JSONOutputArchive::Options::NoIndent());
+        archive(cereal::make_nvp("slurm", s));
+    }
+    return out.str();
+}
+
+slurm_settings decode_slurm_settings(const std::string& text) {
+    slurm_settings s;
+    std::istringstream in(text);
+    cereal::JSONInputArchive archive(in);
+    archive(cereal::make_nvp("slurm", s));
+    return s;
+}
+
+bool inside_slurm_allocation() {
+    return std::getenv("SLURM_JOB_ID") != nullptr;
+}
+
+slurm_manager::slurm_manager(slurm_settings settings) : settings_(std::move(settings)) {}
+slurm_manager::~slurm_manager() = default;
+
+int slurm_manager::planned_workers() {
+    if (!inside_slurm_allocation()) return -1;
+    for (const char* name : {"SLURM_NTASKS", "SLURM_NPROCS"}) {
+        if (const char* n = std::getenv(name)) return std::max(1, std::atoi(n));
+    }
+    return 1;
+}
+
+std::string slurm_manager::master_bind_hint() {
+    try {
+        return launcher::source_address_towards("192.0.2.1"); // any off-host address: the
+                                                             // default route's interface
+    } catch (const std::runtime_error&) {
+        return {}; // no route off this host: the nodes can only be this host
+    }
+}
+
+std::vector<std::string> slurm_manager::srun_command(int count,
+                                                     const launcher::worker_command& cmd) const {
+    const auto& s = settings_;
+    std::vector<std::string> c{s.srun, "--verbose", "--label", "--input=all",
+                               "--ntasks=" + std::to_string(count), "--kill-on-bad-exit=0"};
+    if (!inside_slurm_allocation()) {
+        c.push_back("--job-name=dcrun-workers");
+        if (!s.partition.empty()) c.push_back("--partition=" + s.partition);
+        if (!s.time.empty()) c.push_back("--time=" + s.time);
+        if (!s.account.empty()) c.push_back("--account=" + s.account);
+    }
+    if (s.nodes) c.push_back("--nodes=" + std::to_string(*s.nodes));
+    if (s.ntasks_per_node) c.push_back("--ntasks-per-node=" + std::to_string(*s.ntasks_per_node));
+    if (s.cpus_per_task) c.push_back("--cpus-per-task=" + std::to_string(*s.cpus_per_task));
+    if (!cmd.dir.empty()) c.push_back("--chdir=" + cmd.dir);
+    c.insert(c.end(), s.extra.begin(), s.extra.end());
+    c.push_back(cmd.exe);
+    c.insert(c.end(), cmd.args.begin(), cmd.args.end());
+    return c;
+}
+
+std::vector<std::unique_ptr<launched_worker>> slurm_manager::launch(const launch_request& request) {
+    auto env = request.command.env;
+    const std::string cookie = env.at(env::cookie);
+    env.erase(env::cookie);
+    env.erase(env::worker_id);
+    env[env::cookie_on_stdin] = "1";
+    env[env::id_base] = std::to_string(request.first_id);
+    env[env::id_offset_from] = "SLURM_PROCID";
+    env[env::bind_to] = "auto";
+    const auto command = srun_command(request.count, request.command);
+    if (request.on_step) {
+        std::string text;
+        for (const auto& word : command)
+            text += (text.empty() ? "" : " ") + word;
+        request.on_step("slurm manager: " + text);
+    }
+    auto step = std::make_shared<srun_step>(command, env, cookie, request.first_id, request.count,
+                                            request.on_output, request.on_step);
+    return step->workers();
+}
+
+} // namespace dc::managers

@@ -1,0 +1,282 @@
+#include "slurm/srun_step.hpp"
+
+#include <dc/errors.hpp>
+#include <dc/launcher/output_relay.hpp>
+
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
+#include <boost/process/search_path.hpp>
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <regex>
+#include <thread>
+
+namespace dc::managers {
+namespace bp = boost::process;
+namespace {
+
+constexpr std::size_t kept_lines = 20;
+
+void keep_tail(std::vector<std::string>& tail, const std::string& line) {
+    tail.push_back(line);
+    if (tail.size() > kept_lines) tail.erase(tail.begin());
+}
+
+/// "0", "0-3", "0,2,5-6" -> task numbers.
+std::vector<int> task_list(const std::string& text) {
+    std::vector<int> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        const auto item = text.substr(start, end - start);
+        const auto dash = item.find('-');
+        const int first = std::atoi(item.c_str());
+        const int last = dash == std::string::npos ? first : std::atoi(item.c_str() + dash + 1);
+        for (int t = first; t <= last; ++t)
+            out.push_back(t);
+        start = end + 1;
+    }
+    return out;
+}
+
+/// How srun says a task ended -> exit status.
+int ending_status(const std::string& how, const std::regex& exited) {
+    std::smatch m;
+    if (how.rfind("Completed", 0) == 0) return 0;
+    if (std::regex_search(how, m, exited)) return std::stoi(m[1]);
+    if (how.rfind("Killed", 0) == 0) return 128 + SIGKILL;
+    if (how.rfind("Terminated", 0) == 0) return 128 + SIGTERM;
+    return 1;
+}
+
+} // namespace
+
+struct srun_step::process {
+    bp::child child;
+    bp::pipe input;
+    int output_fd = -1;
+    std::optional<int> status;
+};
+
+/// One task of the step, as the master sees it.
+class slurm_task final : public launched_worker {
+public:
+    slurm_task(std::shared_ptr<srun_step> step, int index) : step_(std::move(step)), index_(index) {}
+
+    int id() const override { return step_->first_id_ + index_; }
+    std::string host() const override {
+        std::lock_guard lock(step_->mutex_);
+        const auto& node = step_->tasks_[index_].node;
+        return node.empty() ? "a node not yet assigned" : node;
+    }
+    std::string describe() const override {
+        std::lock_guard lock(step_->mutex_);
+        std::string job = step_->job_id_.empty() ? "no job id yet" : "job " + step_->job_id_;
+        return job + ", task " + std::to_string(index_);
+    }
+    bool running() override { return !exit_status(); }
+    std::optional<int> exit_status() override {
+        const bool srun_alive = step_->srun_running();
+        std::lock_guard lock(step_->mutex_);
+        if (auto s = step_->tasks_[index_].status) return s;
+        if (srun_alive) return std::nullopt;
+        return step_->process_->status.value_or(1);
+    }
+    bool wait_for(std::chrono::milliseconds limit) override {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (running()) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return true;
+    }
+    void kill() override { step_->cancel(); }
+    void drain_output(std::chrono::milliseconds limit) override {
+        if (!step_->srun_running()) {
+            step_->relay_->wait_closed(step_->process_->output_fd,
+                                       static_cast<int>(limit.count()));
+        }
+    }
+    std::vector<std::string> last_output() const override {
+        std::lock_guard lock(step_->mutex_);
+        auto lines = step_->tasks_[index_].tail;
+        lines.insert(lines.end(), step_->srun_tail_.begin(), step_->srun_tail_.end());
+        return lines;
+    }
+    bool waiting_in_queue() override {
+        std::lock_guard lock(step_->mutex_);
+        return step_->queued_;
+    }
+
+private:
+    std::shared_ptr<srun_step> step_;
+    int index_;
+};
+
+srun_step::srun_step(const std::vector<std::string>& command,
+                     const std::map<std::string, std::string>& env, const std::string& secret,
+                     int first_id, int count, line_sink sink,
+                     std::function<void(const std::string&)> on_step)
+    : first_id_(first_id), sink_(std::move(sink)), on_step_(std::move(on_step)),
+      tasks_(static_cast<std::size_t>(count)), patterns_(std::make_unique<patterns>()),
+      process_(std::make_unique<process>()),
+      relay_(std::make_unique<launcher::output_relay>()) {
+    own_allocation_ = std::getenv("SLURM_JOB_ID") == nullptr;
+    // Looked up now: at exit (dc::finalize) Boost.Process can no longer search PATH.
+    scancel_ = bp::search_path("scancel").string();
+    bp::environment e = boost::this_process::environment();
+    for (const auto& [k, v] : env)
+        e[k] = v;
+    const auto program = command[0].find('/') == std::string::npos
+                             ? bp::search_path(command[0]).string()
+                             : command[0];
+    if (program.empty()) {
+        throw launch_error("slurm manager: '" + command[0] +
+                           "' is not on PATH; run dcrun where Slurm's client commands are "
+                           "installed (a login node) or set SLURM's bin directory in PATH");
+    }
+    bp::pipe output;
+    std::error_code ec;
+    process_->child =
+        bp::child(bp::exe = program,
+                  bp::args = std::vector<std::string>(command.begin() + 1, command.end()), e,
+                  bp::std_in<process_->input, (bp::std_out & bp::std_err)> output,
+                  bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); },
+                  ec);
+    if (ec) throw launch_error("slurm manager: cannot start " + program + ": " + ec.message());
+    ::close(process_->input.native_source());
+    process_->input.assign_source(-1);
+    const std::string line = secret + "\n";
+    [[maybe_unused]] auto n = ::write(process_->input.native_sink(), line.data(), line.size());
+    ::close(output.native_sink());
+    output.assign_sink(-1);
+    process_->output_fd = output.native_source();
+    output.assign_source(-1);
+    relay_->add(process_->output_fd, [this](const std::string& l) { on_line(l); });
+}
+
+srun_step::~srun_step() {
+    // Closing standard input ends the workers that are left; srun then ends by itself.
+    ::close(process_->input.native_sink());
+    process_->input.assign_sink(-1);
+    for (int i = 0; i < 200 && srun_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    cancel();
+    relay_->wait_closed(process_->output_fd, 2000);
+    relay_.reset();
+}
+
+std::vector<std::unique_ptr<launched_worker>> srun_step::workers() {
+    std::vector<std::unique_ptr<launched_worker>> out;
+    for (std::size_t i = 0; i < tasks_.size(); ++i)
+        out.push_back(std::make_unique<slurm_task>(shared_from_this(), static_cast<int>(i)));
+    return out;
+}
+
+std::string srun_step::job_id() const {
+    std::lock_guard lock(mutex_);
+    return job_id_;
+}
+
+bool srun_step::srun_running() {
+    std::lock_guard lock(mutex_);
+    if (process_->status) return false;
+    std::error_code ec;
+    if (process_->child.running(ec)) return true;
+    const int raw = process_->child.native_exit_code();
+    process_->status = WIFSIGNALED(raw) ? 128 + WTERMSIG(raw) : WEXITSTATUS(raw);
+    queued_ = false;
+    return false;
+}
+
+void srun_step::cancel() {
+    if (srun_running()) {
+        ::kill(process_->child.id(), SIGTERM);
+        for (int i = 0; i < 200 && srun_running(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        if (srun_running()) ::kill(process_->child.id(), SIGKILL);
+        std::error_code ec;
+        process_->child.wait(ec);
+        srun_running();
+    }
+    const std::string job = job_id();
+    if (own_allocation_ && !job.empty() && !scancel_.empty()) {
+        if (on_step_) on_step_("slurm manager: scancel " + job);
+        std::error_code ec;
+        bp::child scancel(scancel_, job, bp::std_out > bp::null,
+                          bp::std_err > bp::null, ec);
+        if (!ec) scancel.wait(ec);
+    }
+}
+
+/// What srun prints, as patterns made up front: lines still arrive while dc::finalize runs at
+/// exit, when statics made after its registration are gone and no regex can be built.
+struct srun_step::patterns {
+    std::regex exited{R"(Exited with exit code (\d+))"};
+    std::regex labelled{R"(^\s*(\d+): ?(.*)$)"};
+    std::regex allocated{R"(^jobid (\d+):)"};
+    std::regex queued{R"(^job (\d+) queued and waiting)"};
+    std::regex granted{R"(^job (\d+) has been allocated)"};
+    std::regex placed{R"(launching StepId=(\d+)\.\S+ on host (\S+), \d+ tasks?: (\S+))"};
+    std::regex ended{R"((\S+): tasks? ([0-9,\-]+): (.*)$)"};
+};
+
+void srun_step::on_line(const std::string& line) {
+    const auto& labelled = patterns_->labelled;
+    if (line.rfind("srun: ", 0) == 0) return on_srun_message(line.substr(6));
+    std::smatch m;
+    int index = 0;
+    std::string text = line;
+    if (std::regex_match(line, m, labelled)) {
+        index = std::stoi(m[1]);
+        text = m[2];
+    }
+    if (index < 0 || index >= static_cast<int>(tasks_.size())) index = 0;
+    {
+        std::lock_guard lock(mutex_);
+        keep_tail(tasks_[index].tail, text);
+    }
+    if (sink_) sink_(first_id_ + index, text);
+}
+
+void srun_step::on_srun_message(const std::string& text) {
+    const auto& [exited, labelled, allocated, queued, granted, placed, ended] = *patterns_;
+    std::smatch m;
+    std::lock_guard lock(mutex_);
+    const bool is_error = text.rfind("error: ", 0) == 0;
+    if (std::regex_search(text, m, allocated)) {
+        job_id_ = m[1];
+        queued_ = false;
+        if (on_step_) on_step_("slurm manager: srun: " + text);
+    } else if (std::regex_search(text, m, queued)) {
+        job_id_ = m[1];
+        queued_ = true;
+        if (on_step_) on_step_("slurm manager: job " + job_id_ + " is queued");
+    } else if (std::regex_search(text, m, granted)) {
+        queued_ = false;
+    } else if (std::regex_search(text, m, placed)) {
+        if (job_id_.empty()) job_id_ = m[1];
+        for (int t : task_list(m[3])) {
+            if (t >= 0 && t < static_cast<int>(tasks_.size())) tasks_[t].node = m[2];
+        }
+        if (on_step_) on_step_("slurm manager: srun: " + text);
+    } else if (std::regex_search(text, m, ended)) {
+        for (int t : task_list(m[2])) {
+            if (t >= 0 && t < static_cast<int>(tasks_.size())) tasks_[t].status = ending_status(m[3], exited);
+        }
+    }
+    if (is_error) keep_tail(srun_tail_, "srun: " + text);
+    changed_.notify_all();
+}
+
+} // namespace dc::managers

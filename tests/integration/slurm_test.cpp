@@ -1,0 +1,177 @@
+// The slurm manager against the real two-node test Slurm (tests/testbeds/slurm-up.sh).
+
+#include "process_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/process.hpp>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::map<std::string, std::string> slurm_env{
+    {"SLURM_CONF", std::string(SLURM_TESTBED_DIR) + "/slurm.conf"}};
+
+run_result dcrun(std::vector<std::string> args) {
+    args.insert(args.begin(), DCRUN_PATH);
+    return run_command(args, slurm_env);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+/// The jobs Slurm still knows (pending or running), one "id name state" a line.
+std::string queue() {
+    return run_command({"/usr/bin/squeue", "-h", "-o", "%i %j %T"}, slurm_env).out;
+}
+
+/// True once no job named `name` is left, or no job at all for "" (waits up to 15 s).
+bool queue_drained(const std::string& name = "dcrun-workers") {
+    for (int i = 0; i < 150; ++i) {
+        const auto jobs = queue();
+        if (name.empty() ? jobs.empty() : !contains(jobs, name)) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+} // namespace
+
+TEST(slurm, from_a_login_node_workers_get_their_own_allocation_on_both_nodes) {
+    auto r = dcrun({"--manager", "slurm", "-n", "4", "--nodes", "2", "--partition", "debug",
+                    "--time", "00:05:00", TEST_APP_PATH, "where"});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "nprocs 5")) << r.out;
+    EXPECT_FALSE(lines_with(r.out, " at node n1 ").empty()) << r.out;
+    EXPECT_FALSE(lines_with(r.out, " at node n2 ").empty()) << r.out;
+    EXPECT_TRUE(contains(r.out, "worker 5 reached worker 2")) << r.out;
+    EXPECT_TRUE(queue_drained()) << queue();
+}
+
+TEST(slurm, output_is_multiplexed_through_srun_by_worker) {
+    auto r = dcrun({"--manager", "slurm", "-n", "2", TEST_APP_PATH, "print"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "      From worker 2:\tline from 2\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "      From worker 3:\tline from 3\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "      From worker 2:\terror line from 2\n")) << r.out;
+    EXPECT_TRUE(queue_drained()) << queue();
+}
+
+TEST(slurm, inside_an_allocation_one_step_starts_slurm_ntasks_workers) {
+    auto r = run_command({"/usr/bin/salloc", "-n", "3", "-N", "2", DCRUN_PATH, "--manager",
+                          "slurm", TEST_APP_PATH, "where"},
+                         slurm_env);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "nprocs 4")) << r.out;
+    EXPECT_FALSE(lines_with(r.out, " at node n1 ").empty()) << r.out;
+    EXPECT_FALSE(lines_with(r.out, " at node n2 ").empty()) << r.out;
+    EXPECT_TRUE(queue_drained("")) << queue(); // the allocation ended with the program
+}
+
+TEST(slurm, a_cluster_file_gives_the_slurm_options) {
+    const auto file = fs::temp_directory_path() / ("slurm_" + std::to_string(::getpid()) + ".toml");
+    std::ofstream(file) << "manager = \"slurm\"\nworkers = 2\n[slurm]\npartition = \"debug\"\n"
+                           "time = \"00:05:00\"\nnodes = 2\nntasks_per_node = 1\n";
+    auto r = dcrun({"--config", file.string(), "--log-level", "debug", TEST_APP_PATH, "where"});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.err, "--partition=debug --time=00:05:00 --nodes=2 --ntasks-per-node=1"))
+        << r.err;
+    EXPECT_EQ(lines_with(r.out, " at node n1 ").size(), 1u) << r.out;
+    EXPECT_EQ(lines_with(r.out, " at node n2 ").size(), 1u) << r.out;
+    fs::remove(file);
+}
+
+TEST(slurm, a_launch_failure_names_the_job_task_and_node_and_cancels_the_job) {
+    auto r = dcrun({"--manager", "slurm", "-n", "2", "--exename", "/bin/false", TEST_APP_PATH,
+                    "where"});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "slurm manager: worker 2 on n")) << r.err;
+    EXPECT_TRUE(contains(r.err, "(job ")) << r.err;
+    EXPECT_TRUE(contains(r.err, ", task 0)")) << r.err;
+    EXPECT_TRUE(contains(r.err, "exited with code 1 before connecting")) << r.err;
+    EXPECT_FALSE(contains(r.out, "nprocs")) << r.out;
+    EXPECT_TRUE(queue_drained()) << queue();
+
+    auto bad = dcrun({"--manager", "slurm", "-n", "2", "--partition", "nope", TEST_APP_PATH});
+    EXPECT_EQ(bad.code, 3) << bad.err;
+    EXPECT_TRUE(contains(bad.err, "Invalid partition name specified")) << bad.err;
+
+    auto none = dcrun({"--manager", "slurm", TEST_APP_PATH}); // no -n on a login node
+    EXPECT_EQ(none.code, 2) << none.err;
+    EXPECT_TRUE(contains(none.err, "give -n N")) << none.err;
+}
+
+// The start-up timeout counts from when the job runs: a job that waits in the queue longer
+// than the timeout still starts (the blocker is cancelled only after the timeout has passed).
+TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {
+    auto blocker = run_command({"/usr/bin/sbatch", "--parsable", "-n", "8", "--job-name",
+                                "dcrun-blocker", "--wrap", "sleep 60"},
+                               slurm_env);
+    ASSERT_EQ(blocker.code, 0) << blocker.err;
+    const std::string blocker_id = blocker.out.substr(0, blocker.out.find_first_of("\n;"));
+    for (int i = 0; i < 100 && !contains(queue(), blocker_id + " dcrun-blocker RUNNING"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    namespace bp = boost::process;
+    const auto out = fs::temp_directory_path() / ("slurm_queued_" + std::to_string(::getpid()));
+    bp::environment e = boost::this_process::environment();
+    e["SLURM_CONF"] = slurm_env.at("SLURM_CONF");
+    bp::child run(bp::exe = DCRUN_PATH,
+                  bp::args = {"--manager", "slurm", "-n", "2", "--timeout", "2", TEST_APP_PATH,
+                              "report"},
+                  e, bp::std_out > out.string(), bp::std_err > out.string() + ".err");
+    bool pending = false;
+    for (int i = 0; i < 100 && !pending; ++i) {
+        pending = contains(queue(), "dcrun-workers PENDING");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(pending) << queue();
+    std::this_thread::sleep_for(std::chrono::seconds(4)); // twice the timeout, in the queue
+    run_command({"/usr/bin/scancel", blocker_id}, slurm_env);
+    run.wait();
+    EXPECT_EQ(run.exit_code(), 0) << "dcrun gave up while its job was queued";
+    std::ifstream in(out);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_TRUE(contains(text, "nprocs 3")) << text;
+    EXPECT_TRUE(queue_drained()) << queue();
+    fs::remove(out);
+    fs::remove(out.string() + ".err");
+}
+
+namespace {
+class slurm_stop : public ::testing::TestWithParam<std::string> {};
+} // namespace
+
+// Workers end and the job is gone: SIGKILL of the master, SIGINT or SIGTERM to dcrun.
+TEST_P(slurm_stop, no_worker_or_job_outlives_the_run) {
+    const auto out = fs::temp_directory_path() /
+                     ("slurm_stop_" + GetParam() + "_" + std::to_string(::getpid()));
+    ::setenv("SLURM_CONF", slurm_env.at("SLURM_CONF").c_str(), 1);
+    auto c = start_cluster({"--manager", "slurm", "-n", "3", "--nodes", "2", TEST_APP_PATH, "pids"},
+                           out, 3);
+    ASSERT_GT(c.master, 0);
+    ASSERT_EQ(c.workers.size(), 3u);
+    EXPECT_TRUE(contains(queue(), "dcrun-workers RUNNING")) << queue();
+    if (GetParam() == "kill_master") {
+        ::kill(c.master, SIGKILL);
+    } else {
+        ::kill(c.dcrun.id(), GetParam() == "sigint" ? SIGINT : SIGTERM);
+    }
+    auto everyone = c.workers;
+    everyone.push_back(c.master);
+    EXPECT_TRUE(all_gone(everyone)) << "a process outlived the run";
+    EXPECT_TRUE(queue_drained()) << queue();
+    c.dcrun.wait();
+    fs::remove(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(signals, slurm_stop,
+                         ::testing::Values("kill_master", "sigint", "sigterm"));
