@@ -2,6 +2,7 @@
 // Cluster files: YAML or TOML, one schema (see configs/). Every mistake is reported as
 // "file:line:column: message" with a hint, before anything is started.
 
+#include <dc/managers/pbs_manager.hpp>
 #include <dc/managers/slurm_manager.hpp>
 #include <dc/managers/ssh_manager.hpp>
 
@@ -17,11 +18,7 @@ using managers::ssh_settings;
 
 using managers::slurm_settings;
 
-struct pbs_settings {
-    std::string dialect = "torque"; ///< torque | pbspro
-    std::string queue, walltime, select, account;
-    std::vector<std::string> extra;
-};
+using managers::pbs_settings;
 
 struct cluster_file {
     std::string path;

@@ -63,6 +63,9 @@ bp::environment master_environment(const run_options& o) {
     } else if (o.manager == "slurm") {
         e[env::manager] = "slurm";
         e[env::manager_settings] = managers::encode_slurm_settings(o.slurm);
+    } else if (o.manager == "pbs") {
+        e[env::manager] = "pbs";
+        e[env::manager_settings] = managers::encode_pbs_settings(o.pbs);
     }
     if (!o.exename.empty()) e[env::exename] = o.exename;
     if (!o.exeflags.empty()) e[env::exeflags] = env::join_list(split_words(o.exeflags));
@@ -184,6 +187,21 @@ void resolve_manager(run_options& o) {
     if (f.ntasks_per_node) o.slurm.ntasks_per_node = f.ntasks_per_node;
     if (f.cpus_per_task) o.slurm.cpus_per_task = f.cpus_per_task;
     o.slurm.extra.insert(o.slurm.extra.end(), f.extra.begin(), f.extra.end());
+    const auto& p = o.pbs_flags;
+    if (!p.dialect.empty()) {
+        if (p.dialect != "torque" && p.dialect != "pbspro") {
+            throw config_error("--pbs-dialect " + p.dialect + ": use torque or pbspro");
+        }
+        o.pbs.dialect = p.dialect;
+    }
+    if (!p.queue.empty()) o.pbs.queue = p.queue;
+    if (!p.walltime.empty()) o.pbs.walltime = p.walltime;
+    if (!p.select.empty()) o.pbs.select = p.select;
+    if (!o.slurm_flags.account.empty()) o.pbs.account = o.slurm_flags.account;
+    o.pbs.extra.insert(o.pbs.extra.end(), p.extra.begin(), p.extra.end());
+    if (o.manager == "pbs" && o.procs.empty()) {
+        throw config_error("the pbs manager needs a number of workers: give -n N");
+    }
     if (o.manager == "slurm" && o.procs.empty() && !managers::inside_slurm_allocation()) {
         throw config_error("the slurm manager needs a number of workers outside an allocation: "
                            "give -n N (inside sbatch/salloc it uses SLURM_NTASKS)");
@@ -192,7 +210,8 @@ void resolve_manager(run_options& o) {
         throw config_error("the ssh manager needs hosts: give --hosts, --machine-file or "
                            "ssh.hosts in the cluster file");
     }
-    if (o.manager != "local" && o.manager != "ssh" && o.manager != "slurm") {
+    if (o.manager != "local" && o.manager != "ssh" && o.manager != "slurm" &&
+        o.manager != "pbs") {
         throw config_error("the " + o.manager +
                            " manager is not available in this version of dcrun yet");
     }
@@ -218,12 +237,19 @@ void setup_run(CLI::App& app, run_options& o) {
     auto& sf = o.slurm_flags;
     app.add_option("--partition", sf.partition, "slurm: partition of the workers' job");
     app.add_option("--time", sf.time, "slurm: time limit of the workers' job (e.g. 00:30:00)");
-    app.add_option("--account", sf.account, "slurm: account to charge");
+    app.add_option("--account", sf.account, "slurm, pbs: account to charge");
     app.add_option("--nodes", sf.nodes, "slurm: number of nodes");
     app.add_option("--ntasks-per-node", sf.ntasks_per_node, "slurm: workers per node");
     app.add_option("--cpus-per-task", sf.cpus_per_task, "slurm: CPUs per worker");
     app.add_option("--slurm-arg", sf.extra, "slurm: one more srun flag, e.g. --qos=debug")
         ->allow_extra_args(false);
+    auto& pf = o.pbs_flags;
+    pf.dialect.clear(); // "" = not given
+    app.add_option("--queue", pf.queue, "pbs: queue of the workers' job");
+    app.add_option("--walltime", pf.walltime, "pbs: walltime of the workers' job");
+    app.add_option("--select", pf.select, "pbs: resources per array element (-l select=/nodes=)");
+    app.add_option("--pbs-dialect", pf.dialect, "pbs: torque (qsub -t, default) or pbspro (-J)");
+    app.add_option("--pbs-arg", pf.extra, "pbs: one more qsub flag")->allow_extra_args(false);
     app.add_option("--exename", o.exename, "program the workers run (default: the same program)");
     app.add_option("--exeflags", o.exeflags, "extra arguments for each worker process");
     app.add_option("--dir", o.dir, "working directory of the workers");

@@ -19,6 +19,7 @@ struct run_options {
     std::string ssh_identity, ssh_known_hosts, ssh_host_key_check;
     bool ssh_tunnel = false;
     slurm_settings slurm_flags; ///< --partition, --time, ... (override the file's)
+    pbs_settings pbs_flags;     ///< --queue, --walltime, ... (override the file's)
     std::string exename;
     std::string exeflags; ///< split on whitespace (quotes group words)
     std::string dir;

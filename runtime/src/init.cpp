@@ -10,6 +10,7 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/managers/pbs_manager.hpp>
 #include <dc/managers/slurm_manager.hpp>
 #include <dc/managers/ssh_manager.hpp>
 
@@ -127,6 +128,9 @@ std::unique_ptr<managers::cluster_manager> manager_from_dcrun() {
     if (name == "slurm") {
         return std::make_unique<managers::slurm_manager>(
             managers::decode_slurm_settings(settings));
+    }
+    if (name == "pbs") {
+        return std::make_unique<managers::pbs_manager>(managers::decode_pbs_settings(settings));
     }
     throw config_error("unknown manager '" + name + "'");
 }

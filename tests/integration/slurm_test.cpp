@@ -114,7 +114,7 @@ TEST(slurm, a_launch_failure_names_the_job_task_and_node_and_cancels_the_job) {
 // than the timeout still starts (the blocker is cancelled only after the timeout has passed).
 TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {
     auto blocker = run_command({"/usr/bin/sbatch", "--parsable", "-n", "8", "--job-name",
-                                "dcrun-blocker", "--wrap", "sleep 60"},
+                                "dcrun-blocker", "--output=/dev/null", "--wrap", "sleep 60"},
                                slurm_env);
     ASSERT_EQ(blocker.code, 0) << blocker.err;
     const std::string blocker_id = blocker.out.substr(0, blocker.out.find_first_of("\n;"));

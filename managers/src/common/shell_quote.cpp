@@ -14,10 +14,10 @@ std::string shell_quote(const std::string& text) {
     return out + "'";
 }
 
-std::string shell_command(const launcher::worker_command& cmd) {
+std::string shell_command(const launcher::worker_command& cmd, bool replace_shell) {
     std::string line;
     if (!cmd.dir.empty()) line = "cd " + shell_quote(cmd.dir) + " && ";
-    line += "exec env";
+    line += replace_shell ? "exec env" : "env";
     for (const auto& [key, value] : cmd.env)
         line += " " + shell_quote(key + "=" + value);
     line += " " + shell_quote(cmd.exe);

@@ -13,6 +13,7 @@ std::string shell_quote(const std::string& text);
 
 /// `cd DIR && exec env K=V... EXE ARGS...`: the worker command as one sh command line.
 /// `env` is applied on top of the remote login environment (secrets must not be in it).
-std::string shell_command(const launcher::worker_command& cmd);
+/// Without `replace_shell` the shell stays (to record the exit status afterwards).
+std::string shell_command(const launcher::worker_command& cmd, bool replace_shell = true);
 
 } // namespace dc::managers

@@ -6,6 +6,7 @@
 #include <dc/errors.hpp>
 #include <dc/future.hpp>
 #include <dc/init.hpp>
+#include <dc/managers/pbs_manager.hpp>
 #include <dc/managers/slurm_manager.hpp>
 #include <dc/managers/ssh_manager.hpp>
 #include <dc/options.hpp>

@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -102,6 +103,17 @@ std::string cookie_from_stdin() {
     return line;
 }
 
+/// The cookie from the first line of a file only its owner can read.
+std::string cookie_from_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    if (!std::getline(in, line) || line.empty()) {
+        give_up("cannot read the cluster cookie from " + path +
+                " (the workers' directory must be shared with the master)");
+    }
+    return line;
+}
+
 /// Ends this worker when its standard input closes: its SSH channel or batch step is gone.
 void watch_stdin() {
     std::thread([] {
@@ -146,7 +158,10 @@ void serve_as_worker() {
     const int id = worker_id();
     auto& rt = runtime::instance();
     const bool cookie_on_stdin = env::get(env::cookie_on_stdin).value_or("") == "1";
-    rt.set_cookie(cookie_on_stdin ? cookie_from_stdin() : required(env::cookie));
+    const auto cookie_path = env::get(env::cookie_file);
+    rt.set_cookie(cookie_on_stdin ? cookie_from_stdin()
+                  : cookie_path   ? cookie_from_file(*cookie_path)
+                                  : required(env::cookie));
     if (cookie_on_stdin) watch_stdin();
     rt.set_id(id);
     rt.set_links(env::get(env::topology).value_or("") == "master_worker"
@@ -156,6 +171,7 @@ void serve_as_worker() {
     ::unsetenv(env::cookie);
     ::unsetenv(env::role);
     ::unsetenv(env::cookie_on_stdin);
+    ::unsetenv(env::cookie_file);
     ::unsetenv(env::id_base);
     ::unsetenv(env::id_offset_from);
 

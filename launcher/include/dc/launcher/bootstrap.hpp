@@ -21,6 +21,8 @@ inline constexpr const char* topology = "DC_TOPOLOGY"; ///< "all_to_all" or "mas
 /// "1": the cookie is the first line of standard input (remote workers), and the worker ends
 /// when its standard input closes (its SSH channel or batch step went away).
 inline constexpr const char* cookie_on_stdin = "DC_COOKIE_ON_STDIN";
+/// A 0600 file whose first line is the cookie (batch jobs that start long after submission).
+inline constexpr const char* cookie_file = "DC_COOKIE_FILE";
 // dcrun -> master (and inherited by workers where it makes sense).
 inline constexpr const char* procs = "DC_LAUNCH_PROCS"; ///< number of local workers to start
 inline constexpr const char* exename = "DC_LAUNCH_EXENAME";

@@ -1,0 +1,30 @@
+#pragma once
+// `dcrun submit [options] ./app [args...]` on a login node: writes a batch script that runs
+// the master inside the allocation (its workers then start there: one srun step for slurm, a
+// job array for pbs), submits it, prints the job id. --print-script shows the script only;
+// --wait follows the job's output to its end and exits with the program's exit code.
+
+#include "run_command.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dc::cli {
+
+struct submit_plan {
+    std::string manager;     ///< slurm | pbs
+    std::string script;      ///< the batch script
+    std::string output;      ///< where the job's output goes (%j = the job id)
+    std::string status_file; ///< the program's exit code, written at its end
+};
+
+/// The batch script for `o` (manager, workers and settings resolved). `forwarded` are the
+/// options the dcrun inside the job gets.
+submit_plan plan_submission(const run_options& o, const std::vector<std::string>& forwarded,
+                            const std::string& dcrun_path, const std::string& cwd,
+                            const std::string& tag);
+
+/// Runs `dcrun submit` with the arguments after "submit"; returns dcrun's exit code.
+int submit_program(const std::vector<std::string>& args);
+
+} // namespace dc::cli

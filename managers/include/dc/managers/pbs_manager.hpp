@@ -1,0 +1,45 @@
+#pragma once
+// Workers as a PBS job array submitted with qsub: Torque (`-t`) or PBS Pro (`-J`) dialect. Each
+// array element runs one worker; the cookie is in a 0600 file in a 0700 directory under the
+// workers' directory (which the master and the nodes share), never in the job's environment
+// or command line. Each worker's output goes to a file there that the master follows, so its
+// lines arrive as "From worker N" while the job runs. qdel on failure and at exit.
+
+#include <dc/managers/cluster_manager.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dc::managers {
+
+struct pbs_settings {
+    std::string dialect = "torque"; ///< torque (qsub -t) | pbspro (qsub -J)
+    std::string queue, walltime, select, account;
+    std::vector<std::string> extra; ///< more qsub flags
+    std::string qsub = "qsub", qstat = "qstat", qdel = "qdel";
+};
+
+std::string encode_pbs_settings(const pbs_settings& s);
+pbs_settings decode_pbs_settings(const std::string& text);
+
+class pbs_manager final : public cluster_manager {
+public:
+    explicit pbs_manager(pbs_settings settings = {});
+    ~pbs_manager() override;
+    std::string name() const override { return "pbs"; }
+    /// The address of the default route: compute nodes must reach the master.
+    std::string master_bind_hint() override;
+    std::vector<std::unique_ptr<launched_worker>> launch(const launch_request& request) override;
+
+    /// The job script for `count` workers with ids first_id.. (cookie file and log directory
+    /// `run_dir`), and the qsub command line that submits it.
+    std::string job_script(int first_id, int count, const launcher::worker_command& cmd,
+                           const std::string& run_dir) const;
+    std::vector<std::string> qsub_command(int count, const std::string& script_path) const;
+
+private:
+    pbs_settings settings_;
+};
+
+} // namespace dc::managers
