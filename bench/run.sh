@@ -59,3 +59,7 @@ echo "| count 2e8 heads: speed-up over serial | $(fmt "$(v "$dc_pat" count_heads
 echo "| distributed_reduce fixed overhead | $(fmt "$(v "$dc_pat" distributed_reduce_overhead)" "%.1f µs") | | $(fmt "$(v "$dask" dask_submit_roundtrip)" "%.0f µs") (one submit) | < 50 µs |"
 echo "| channel put/take round trip | $(fmt "$(v "$dc_pat" channel_roundtrip)" "%.1f µs") | $(fmt "$(v "$mp" mp_queue_roundtrip)" "%.1f µs") (Queue pair) | | |"
 echo "| channel throughput, one producer | $(fmt "$(v "$dc_pat" channel_throughput)" "%.3g items/s") | $(fmt "$(v "$mp" mp_queue_throughput)" "%.3g items/s") (Queue) | | |"
+
+# ---- launch over SSH and Slurm next to plain ssh/srun (starts and stops the test beds)
+echo
+bash "$(dirname "$0")/launch.sh" "$B"
