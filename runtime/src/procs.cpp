@@ -2,6 +2,7 @@
 
 #include "cluster/master.hpp"
 #include "cluster/runtime.hpp"
+#include "util/log.hpp"
 
 namespace dc {
 
@@ -10,6 +11,7 @@ std::vector<int> addprocs(int n, const options& o) {
 }
 
 std::vector<int> addprocs(managers::cluster_manager& manager, const options& o) {
+    manager.set_step_log([](const std::string& step) { DC_LOG(debug, step); });
     const int n = manager.planned_workers();
     if (n < 0) {
         throw std::invalid_argument("addprocs: the " + manager.name() +

@@ -99,6 +99,25 @@ TEST(ssh, two_hosts_from_a_cluster_file_with_per_host_dir_and_calls_between_work
     fs::remove(config);
 }
 
+TEST(ssh, a_worker_that_does_not_connect_in_time_is_named_with_its_last_output) {
+    auto r = dcrun({"--hosts", "root@" + host_b, "--timeout", "2", "--log-level", "debug",
+                    "--exename", "/bin/sh", "--exeflags", "-c 'echo still booting; exec sleep 30'",
+                    TEST_APP_PATH, "report"});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "ssh manager: worker 2 on 10.200.0.2 (ssh root@10.200.0.2:22, pid "))
+        << r.err;
+    EXPECT_TRUE(contains(r.err, ") did not connect within 2 s; last output:\n    still booting"))
+        << r.err;
+    // --log-level debug shows each launch step.
+    EXPECT_TRUE(contains(r.err, "ssh manager: connecting to root@10.200.0.2:22")) << r.err;
+    EXPECT_TRUE(contains(r.err, "ssh manager: root@10.200.0.2:22 authenticated, 1 worker(s)"))
+        << r.err;
+    EXPECT_TRUE(contains(r.err, "ssh manager: worker 2 on root@10.200.0.2:22: echo dcrun-pid"))
+        << r.err;
+    // The program (not a dc worker, so deaf to its closed input) was killed, not left behind.
+    EXPECT_TRUE(run_command({"/usr/bin/pgrep", "-f", "exec sleep 30|^sleep 30$"}).out.empty());
+}
+
 TEST(ssh, hosts_flag_and_auto_count_use_the_hosts_cpus) {
     auto r = dcrun({"--hosts", "root@" + host_b + ":auto", TEST_APP_PATH, "where"});
     ASSERT_EQ(r.code, 0) << r.err << r.out;

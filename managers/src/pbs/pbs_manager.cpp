@@ -347,12 +347,10 @@ std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_r
                                              run_dir.string());
     auto command = qsub_command(request.count, script_path.string());
     command[0] = qsub;
-    if (request.on_step) {
-        std::string text;
-        for (const auto& word : command)
-            text += (text.empty() ? "" : " ") + word;
-        request.on_step("pbs manager: " + text);
-    }
+    std::string text;
+    for (const auto& word : command)
+        text += (text.empty() ? "" : " ") + word;
+    log_step("pbs manager: " + text);
     const auto submitted =
         run_tool(qsub, std::vector<std::string>(command.begin() + 1, command.end()));
     if (submitted.code != 0) {
@@ -361,7 +359,7 @@ std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_r
                            std::to_string(submitted.code) + "): " + submitted.out);
     }
     std::string job_id = submitted.out.substr(0, submitted.out.find_first_of("\r\n"));
-    if (request.on_step) request.on_step("pbs manager: submitted job " + job_id);
+    log_step("pbs manager: submitted job " + job_id);
     auto job = std::make_shared<pbs_job>(job_id, run_dir, request.first_id, request.count,
                                          request.on_output, qstat, qdel);
     std::vector<std::unique_ptr<launched_worker>> out;

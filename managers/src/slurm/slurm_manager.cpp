@@ -101,14 +101,12 @@ std::vector<std::unique_ptr<launched_worker>> slurm_manager::launch(const launch
     env[env::id_offset_from] = "SLURM_PROCID";
     env[env::bind_to] = "auto";
     const auto command = srun_command(request.count, request.command);
-    if (request.on_step) {
-        std::string text;
-        for (const auto& word : command)
-            text += (text.empty() ? "" : " ") + word;
-        request.on_step("slurm manager: " + text);
-    }
+    std::string text;
+    for (const auto& word : command)
+        text += (text.empty() ? "" : " ") + word;
+    log_step("slurm manager: " + text);
     auto step = std::make_shared<srun_step>(command, env, cookie, request.first_id, request.count,
-                                            request.on_output, request.on_step);
+                                            request.on_output, step_log());
     return step->workers();
 }
 

@@ -95,6 +95,7 @@ struct remote_process {
     ssh_link::line_sink sink;
     bool ended = false;
     int status = 0;
+    long remote_pid = 0; ///< from the command's first line, "dcrun-pid N"
 
     void deliver(const std::string& line) {
         tail->add(line);
@@ -116,7 +117,11 @@ public:
 
     int id() const override { return p_->id; }
     std::string host() const override { return link_->host().host; }
-    std::string describe() const override { return "ssh " + link_->host().display(); }
+    std::string describe() const override {
+        std::lock_guard lock(link_->mutex_);
+        return "ssh " + link_->host().display() +
+               (p_->remote_pid > 0 ? ", pid " + std::to_string(p_->remote_pid) : "");
+    }
     bool running() override {
         std::lock_guard lock(link_->mutex_);
         return !p_->ended;
@@ -131,12 +136,23 @@ public:
         return link_->changed_.wait_for(lock, limit, [&] { return p_->ended; });
     }
     void kill() override {
+        long pid = 0;
         {
             std::lock_guard lock(link_->mutex_);
             if (p_->ended) return;
-            // The signal needs OpenSSH >= 7.9; closing standard input ends a dc worker anyway.
+            // Closing standard input ends a dc worker; sshd delivers signals only with privilege
+            // separation (not for root), so a program that is not a dc worker yet is killed
+            // through a second channel.
             ssh_channel_request_send_signal(p_->channel, "KILL");
             ssh_channel_send_eof(p_->channel);
+            pid = p_->remote_pid;
+        }
+        if (pid > 0) {
+            try {
+                link_->run("kill -KILL " + std::to_string(pid) + " 2>/dev/null; true");
+            } catch (const std::exception&) {
+                // the connection is gone, and the worker with it
+            }
         }
         link_->wake();
     }
@@ -286,7 +302,14 @@ void ssh_link::service_processes() {
                 if (n == SSH_ERROR) failed = true;
                 if (n <= 0) break;
                 split_lines(p->partial[is_stderr], buf.data(), static_cast<std::size_t>(n),
-                            [&](const std::string& line) { p->deliver(line); });
+                            [&](const std::string& line) {
+                                if (!is_stderr && p->remote_pid == 0 &&
+                                    line.rfind("dcrun-pid ", 0) == 0) {
+                                    p->remote_pid = std::atol(line.c_str() + 10);
+                                    return;
+                                }
+                                p->deliver(line);
+                            });
             }
         }
         if (failed || ssh_channel_is_closed(p->channel)) {

@@ -120,16 +120,16 @@ struct ssh_manager::state {
     explicit state(ssh_settings s)
         : settings(std::move(s)), slots(std::clamp(settings.max_parallel, 1, 1024)) {}
 
-    void connect_all(const launch_request* request) {
+    std::function<void(const std::string&)> log;
+
+    void connect_all() {
         if (!links.empty()) return;
         const auto& hosts = settings.hosts;
         if (hosts.empty()) throw config_error("ssh manager: no hosts given");
         std::vector<std::shared_ptr<ssh_link>> connected(hosts.size());
         std::vector<int> found(hosts.size(), 1);
         for_each_parallel(hosts.size(), [&](std::size_t i) {
-            if (request && request->on_step) {
-                request->on_step("ssh manager: connecting to " + hosts[i].display());
-            }
+            log("ssh manager: connecting to " + hosts[i].display());
             connected[i] = connect_paced(hosts[i], settings, slots);
             if (hosts[i].auto_count) {
                 const auto text = connected[i]->run("nproc");
@@ -137,10 +137,8 @@ struct ssh_manager::state {
             } else {
                 found[i] = hosts[i].count.value_or(1);
             }
-            if (request && request->on_step) {
-                request->on_step("ssh manager: " + hosts[i].display() + " authenticated, " +
-                                 std::to_string(found[i]) + " worker(s)");
-            }
+            log("ssh manager: " + hosts[i].display() + " authenticated, " +
+                std::to_string(found[i]) + " worker(s)");
         });
         links = std::move(connected);
         counts = std::move(found);
@@ -156,7 +154,8 @@ ssh_manager::ssh_manager(ssh_settings settings)
 ssh_manager::~ssh_manager() = default;
 
 int ssh_manager::planned_workers() {
-    state_->connect_all(nullptr);
+    state_->log = [this](const std::string& step) { log_step(step); };
+    state_->connect_all();
     int total = 0;
     for (int c : state_->counts)
         total += c;
@@ -178,7 +177,8 @@ std::string ssh_manager::master_bind_hint() {
 
 std::vector<std::unique_ptr<launched_worker>> ssh_manager::launch(const launch_request& request) {
     auto& st = *state_;
-    st.connect_all(&request);
+    st.log = [this](const std::string& step) { log_step(step); };
+    st.connect_all();
     // Workers fill each host up to its count, in order; more than the counts wrap around.
     const std::size_t n_hosts = st.links.size();
     std::vector<std::vector<int>> ids_of_host(n_hosts);
@@ -219,11 +219,10 @@ std::vector<std::unique_ptr<launched_worker>> ssh_manager::launch(const launch_r
                 }
                 if (!host.dir.empty()) cmd.dir = host.dir;
                 if (!host.exename.empty()) cmd.exe = host.exename;
-                const std::string line = shell_command(cmd);
-                if (request.on_step) {
-                    request.on_step("ssh manager: worker " + std::to_string(id) + " on " +
-                                    host.display() + ": " + line);
-                }
+                // The first line tells the remote pid, to kill the worker if it must be.
+                const std::string line = "echo dcrun-pid $$; " + shell_command(cmd);
+                log_step("ssh manager: worker " + std::to_string(id) + " on " + host.display() +
+                         ": " + line);
                 started[h].push_back(
                     link->start_worker(id, line, cookie + "\n", request.on_output));
             }

@@ -106,8 +106,8 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     DC_LOG(debug,
            manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
     try {
-        launched = manager.launch({ids.front(), n, make_command(o), print_worker_line,
-                                   [](const std::string& step) { DC_LOG(debug, step); }});
+        manager.set_step_log([](const std::string& step) { DC_LOG(debug, step); });
+        launched = manager.launch({ids.front(), n, make_command(o), print_worker_line});
     } catch (...) {
         std::lock_guard lock(mutex_);
         for (int id : ids)

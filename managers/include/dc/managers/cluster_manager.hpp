@@ -18,8 +18,6 @@ struct launch_request {
     int count = 0;
     launcher::worker_command command; ///< common to all workers
     std::function<void(int id, const std::string& line)> on_output;
-    /// Each launch step, for --log-level debug (may be empty).
-    std::function<void(const std::string& step)> on_step;
 };
 
 /// A worker process as its manager sees it.
@@ -56,6 +54,19 @@ public:
     virtual std::string master_bind_hint() { return {}; }
     /// Starts request.count workers. Throws dc::launch_error when they cannot be started.
     virtual std::vector<std::unique_ptr<launched_worker>> launch(const launch_request& request) = 0;
+
+    /// Where each launch step is reported (--log-level debug); set before planned_workers.
+    void set_step_log(std::function<void(const std::string& step)> log) { step_log_ = std::move(log); }
+
+protected:
+    void log_step(const std::string& step) const {
+        if (step_log_) step_log_(step);
+    }
+    /// A copy, for what outlives the manager (a running job step).
+    std::function<void(const std::string& step)> step_log() const { return step_log_; }
+
+private:
+    std::function<void(const std::string& step)> step_log_;
 };
 
 } // namespace dc::managers
