@@ -210,8 +210,7 @@ void resolve_manager(run_options& o) {
         throw config_error("the ssh manager needs hosts: give --hosts, --machine-file or "
                            "ssh.hosts in the cluster file");
     }
-    if (o.manager != "local" && o.manager != "ssh" && o.manager != "slurm" &&
-        o.manager != "pbs") {
+    if (o.manager != "local" && o.manager != "ssh" && o.manager != "slurm" && o.manager != "pbs") {
         throw config_error("the " + o.manager +
                            " manager is not available in this version of dcrun yet");
     }

@@ -4,12 +4,7 @@
 #include "run_command.hpp"
 
 #include <dc/errors.hpp>
-
-#include <boost/process/args.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/io.hpp>
-#include <boost/process/search_path.hpp>
+#include <dc/launcher/run_tool.hpp>
 
 #include <unistd.h>
 
@@ -24,41 +19,10 @@
 namespace dc::cli {
 namespace {
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
-struct tool_result {
-    int code = -1;
-    std::string out;
-};
-
-tool_result run_tool(const std::string& name, const std::vector<std::string>& args,
-                     const std::string& input = "") {
-    const auto program = bp::search_path(name);
-    if (program.empty()) return {127, name + " is not on PATH"};
-    bp::ipstream out;
-    bp::opstream in;
-    std::error_code ec;
-    bp::child c(bp::exe = program, bp::args = args, (bp::std_out & bp::std_err) > out,
-                bp::std_in < in, ec);
-    if (ec) return {127, "cannot run " + name + ": " + ec.message()};
-    in << input;
-    in.flush();
-    in.pipe().close();
-    tool_result r;
-    for (std::string line; std::getline(out, line);)
-        r.out += line + "\n";
-    c.wait(ec);
-    r.code = c.exit_code();
-    return r;
-}
-
-std::string quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
+using launcher::run_tool;
+using launcher::shell_quote;
 
 std::string random_tag() {
     std::random_device rd;
@@ -127,17 +91,18 @@ submit_plan plan_submission(const run_options& o, const std::vector<std::string>
     plan.manager = o.manager;
     const std::string app = fs::path(o.command[0]).filename().string();
     std::string program = o.command[0];
-    if (program.find('/') != std::string::npos) program = (fs::path(cwd) / program).lexically_normal().string();
+    if (program.find('/') != std::string::npos)
+        program = (fs::path(cwd) / program).lexically_normal().string();
     const std::string workers = o.procs;
     plan.status_file = cwd + "/.dcrun/submit-" + tag + ".status";
     std::ostringstream s;
     std::ostringstream line;
-    line << quote(dcrun_path);
+    line << shell_quote(dcrun_path);
     for (const auto& a : forwarded)
-        line << " " << quote(a);
-    line << " " << quote(program);
+        line << " " << shell_quote(a);
+    line << " " << shell_quote(program);
     for (std::size_t i = 1; i < o.command.size(); ++i)
-        line << " " << quote(o.command[i]);
+        line << " " << shell_quote(o.command[i]);
     if (o.manager == "slurm") {
         plan.output = cwd + "/dcrun-%j.out";
         s << "#!/bin/bash\n"
@@ -165,14 +130,15 @@ submit_plan plan_submission(const run_options& o, const std::vector<std::string>
           << "#PBS -N dcrun-" << app << "\n";
         if (!p.queue.empty()) s << "#PBS -q " << p.queue << "\n";
         if (!p.walltime.empty()) s << "#PBS -l walltime=" << p.walltime << "\n";
-        if (!p.select.empty()) s << "#PBS -l " << (pbspro ? "select=" : "nodes=") << p.select << "\n";
+        if (!p.select.empty())
+            s << "#PBS -l " << (pbspro ? "select=" : "nodes=") << p.select << "\n";
         if (!p.account.empty()) s << "#PBS -A " << p.account << "\n";
         s << "#PBS -j oe\n#PBS -o " << plan.output << "\n";
     }
-    s << "cd " << quote(cwd) << " || exit 1\n"
+    s << "cd " << shell_quote(cwd) << " || exit 1\n"
       << line.str() << "\n"
       << "status=$?\n"
-      << "mkdir -p .dcrun && echo $status > " << quote(plan.status_file) << "\n"
+      << "mkdir -p .dcrun && echo $status > " << shell_quote(plan.status_file) << "\n"
       << "exit $status\n";
     plan.script = s.str();
     return plan;
@@ -222,9 +188,9 @@ int submit_program(const std::vector<std::string>& args) {
     }
     if (o.manager.empty()) forwarded.insert(forwarded.begin(), {"--manager", effective.manager});
     const std::string tag = random_tag();
-    const auto plan = plan_submission(effective, forwarded,
-                                      fs::read_symlink("/proc/self/exe").string(),
-                                      fs::current_path().string(), tag);
+    const auto plan =
+        plan_submission(effective, forwarded, fs::read_symlink("/proc/self/exe").string(),
+                        fs::current_path().string(), tag);
     if (print_script) {
         std::cout << plan.script;
         return 0;

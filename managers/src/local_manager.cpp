@@ -8,7 +8,6 @@
 
 #include <boost/asio/ip/host_name.hpp>
 
-
 namespace dc::managers {
 namespace {
 

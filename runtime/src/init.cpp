@@ -126,8 +126,7 @@ std::unique_ptr<managers::cluster_manager> manager_from_dcrun() {
         return std::make_unique<managers::ssh_manager>(managers::decode_ssh_settings(settings));
     }
     if (name == "slurm") {
-        return std::make_unique<managers::slurm_manager>(
-            managers::decode_slurm_settings(settings));
+        return std::make_unique<managers::slurm_manager>(managers::decode_slurm_settings(settings));
     }
     if (name == "pbs") {
         return std::make_unique<managers::pbs_manager>(managers::decode_pbs_settings(settings));

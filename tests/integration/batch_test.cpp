@@ -78,8 +78,8 @@ TEST(pbs, a_launch_failure_names_the_job_and_index_and_qdel_cleans_up) {
     EXPECT_TRUE(contains(r.err, "pbs manager: worker 2 on a PBS node (job ")) << r.err;
     EXPECT_TRUE(contains(r.err, "array index 0) exited with code 1")) << r.err;
     EXPECT_TRUE(queue_empty()) << queue();
-    auto refused = dcrun_in(dir.path, {"--manager", "pbs", "-n", "2", "--queue", "nope",
-                                       TEST_APP_PATH});
+    auto refused =
+        dcrun_in(dir.path, {"--manager", "pbs", "-n", "2", "--queue", "nope", TEST_APP_PATH});
     EXPECT_EQ(refused.code, 3) << refused.err;
     EXPECT_TRUE(contains(refused.err, "qsub refused the workers' job")) << refused.err;
 }
@@ -91,10 +91,7 @@ TEST(pbs, sigterm_to_dcrun_ends_the_workers_and_the_job) {
     auto c = start_cluster({"--manager", "pbs", "-n", "2", TEST_APP_PATH, "pids"},
                            dir.path / "out.txt", 2);
     ASSERT_EQ(c.workers.size(), 2u);
-    ::kill(c.dcrun.id(), SIGTERM);
-    auto everyone = c.workers;
-    everyone.push_back(c.master);
-    EXPECT_TRUE(all_gone(everyone)) << "a process outlived the run";
+    EXPECT_TRUE(stop_and_all_gone(c, "sigterm")) << "a process outlived the run";
     EXPECT_TRUE(queue_empty()) << queue();
     c.dcrun.wait();
     fs::current_path(fs::temp_directory_path());
@@ -102,8 +99,8 @@ TEST(pbs, sigterm_to_dcrun_ends_the_workers_and_the_job) {
 
 TEST(submit, print_script_shows_the_batch_script_and_submits_nothing) {
     work_dir dir;
-    auto r = dcrun_in(dir.path, {"submit", "-n", "3", "--partition", "debug", "--time",
-                                 "00:05:00", "--print-script", TEST_APP_PATH, "where"});
+    auto r = dcrun_in(dir.path, {"submit", "-n", "3", "--partition", "debug", "--time", "00:05:00",
+                                 "--print-script", TEST_APP_PATH, "where"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, "#SBATCH --ntasks=3\n")) << r.out;
     EXPECT_TRUE(contains(r.out, "#SBATCH --partition=debug\n")) << r.out;
@@ -122,8 +119,8 @@ TEST(submit, print_script_shows_the_batch_script_and_submits_nothing) {
 
 TEST(submit, slurm_job_prints_its_id_and_wait_follows_it_to_the_exit_code) {
     work_dir dir;
-    auto r = dcrun_in(dir.path, {"submit", "-n", "3", "--nodes", "2", "--wait", TEST_APP_PATH,
-                                 "where"});
+    auto r =
+        dcrun_in(dir.path, {"submit", "-n", "3", "--nodes", "2", "--wait", TEST_APP_PATH, "where"});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
     const std::string id = r.out.substr(0, r.out.find('\n'));
     EXPECT_FALSE(id.empty());
@@ -149,8 +146,8 @@ TEST(submit, without_wait_the_job_runs_on_after_dcrun_returns) {
 
 TEST(submit, a_pbs_job_runs_the_master_which_submits_its_workers) {
     work_dir dir;
-    auto r = dcrun_in(dir.path, {"submit", "--manager", "pbs", "-n", "2", "--wait", TEST_APP_PATH,
-                                 "where"});
+    auto r = dcrun_in(dir.path,
+                      {"submit", "--manager", "pbs", "-n", "2", "--wait", TEST_APP_PATH, "where"});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
     EXPECT_TRUE(contains(r.out, "nprocs 3")) << r.out;
     EXPECT_TRUE(contains(r.out, "worker 3 reached worker 2")) << r.out;

@@ -196,14 +196,7 @@ TEST_P(dcrun_stop, no_process_outlives_the_run) {
     auto c = start_cluster({"-p", "2", TEST_APP_PATH, "pids"}, out, 2);
     ASSERT_GT(c.master, 0);
     ASSERT_EQ(c.workers.size(), 2u);
-    if (GetParam() == "kill_master") {
-        ::kill(c.master, SIGKILL);
-    } else {
-        ::kill(c.dcrun.id(), GetParam() == "sigint" ? SIGINT : SIGTERM);
-    }
-    auto everyone = c.workers;
-    everyone.push_back(c.master);
-    EXPECT_TRUE(all_gone(everyone)) << "a process outlived the run";
+    EXPECT_TRUE(stop_and_all_gone(c, GetParam())) << "a process outlived the run";
     c.dcrun.wait();
     if (GetParam() != "kill_master") {
         EXPECT_NE(c.dcrun.exit_code(), 0);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -70,8 +71,8 @@ bool process_alive(int pid) {
 running_cluster start_cluster(const std::vector<std::string>& args,
                               const std::filesystem::path& out, std::size_t workers) {
     namespace bp = boost::process;
-    running_cluster c{bp::child(bp::exe = DCRUN_PATH, bp::args = args,
-                                bp::std_out > out.string(), bp::std_err > bp::null),
+    running_cluster c{bp::child(bp::exe = DCRUN_PATH, bp::args = args, bp::std_out > out.string(),
+                                bp::std_err > bp::null),
                       0,
                       {}};
     for (int i = 0; i < 600 && c.workers.size() < workers; ++i) {
@@ -94,4 +95,15 @@ bool all_gone(const std::vector<int>& pids) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
+}
+
+bool stop_and_all_gone(running_cluster& c, const std::string& how) {
+    if (how == "kill_master") {
+        ::kill(c.master, SIGKILL);
+    } else {
+        ::kill(c.dcrun.id(), how == "sigint" ? SIGINT : SIGTERM);
+    }
+    auto everyone = c.workers;
+    everyone.push_back(c.master);
+    return all_gone(everyone);
 }

@@ -37,3 +37,6 @@ running_cluster start_cluster(const std::vector<std::string>& args,
                               const std::filesystem::path& out, std::size_t workers);
 /// True once none of `pids` is alive (waits up to 10 s).
 bool all_gone(const std::vector<int>& pids);
+/// Stops the run `how`: "kill_master" (SIGKILL, nothing can clean up), "sigint" or "sigterm"
+/// (sent to dcrun). True once the master and every worker are gone (waits up to 10 s).
+bool stop_and_all_gone(running_cluster& c, const std::string& how);

@@ -67,8 +67,8 @@ TEST(slurm, output_is_multiplexed_through_srun_by_worker) {
 }
 
 TEST(slurm, inside_an_allocation_one_step_starts_slurm_ntasks_workers) {
-    auto r = run_command({"/usr/bin/salloc", "-n", "3", "-N", "2", DCRUN_PATH, "--manager",
-                          "slurm", TEST_APP_PATH, "where"},
+    auto r = run_command({"/usr/bin/salloc", "-n", "3", "-N", "2", DCRUN_PATH, "--manager", "slurm",
+                          TEST_APP_PATH, "where"},
                          slurm_env);
     ASSERT_EQ(r.code, 0) << r.err << r.out;
     EXPECT_TRUE(contains(r.out, "nprocs 4")) << r.out;
@@ -91,8 +91,8 @@ TEST(slurm, a_cluster_file_gives_the_slurm_options) {
 }
 
 TEST(slurm, a_launch_failure_names_the_job_task_and_node_and_cancels_the_job) {
-    auto r = dcrun({"--manager", "slurm", "-n", "2", "--exename", "/bin/false", TEST_APP_PATH,
-                    "where"});
+    auto r =
+        dcrun({"--manager", "slurm", "-n", "2", "--exename", "/bin/false", TEST_APP_PATH, "where"});
     EXPECT_EQ(r.code, 3) << r.err;
     EXPECT_TRUE(contains(r.err, "slurm manager: worker 2 on n")) << r.err;
     EXPECT_TRUE(contains(r.err, "(job ")) << r.err;
@@ -124,10 +124,10 @@ TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {
     const auto out = fs::temp_directory_path() / ("slurm_queued_" + std::to_string(::getpid()));
     bp::environment e = boost::this_process::environment();
     e["SLURM_CONF"] = slurm_env.at("SLURM_CONF");
-    bp::child run(bp::exe = DCRUN_PATH,
-                  bp::args = {"--manager", "slurm", "-n", "2", "--timeout", "2", TEST_APP_PATH,
-                              "report"},
-                  e, bp::std_out > out.string(), bp::std_err > out.string() + ".err");
+    bp::child run(
+        bp::exe = DCRUN_PATH,
+        bp::args = {"--manager", "slurm", "-n", "2", "--timeout", "2", TEST_APP_PATH, "report"}, e,
+        bp::std_out > out.string(), bp::std_err > out.string() + ".err");
     bool pending = false;
     for (int i = 0; i < 100 && !pending; ++i) {
         pending = contains(queue(), "dcrun-workers PENDING");
@@ -152,22 +152,15 @@ class slurm_stop : public ::testing::TestWithParam<std::string> {};
 
 // Workers end and the job is gone: SIGKILL of the master, SIGINT or SIGTERM to dcrun.
 TEST_P(slurm_stop, no_worker_or_job_outlives_the_run) {
-    const auto out = fs::temp_directory_path() /
-                     ("slurm_stop_" + GetParam() + "_" + std::to_string(::getpid()));
+    const auto out =
+        fs::temp_directory_path() / ("slurm_stop_" + GetParam() + "_" + std::to_string(::getpid()));
     ::setenv("SLURM_CONF", slurm_env.at("SLURM_CONF").c_str(), 1);
     auto c = start_cluster({"--manager", "slurm", "-n", "3", "--nodes", "2", TEST_APP_PATH, "pids"},
                            out, 3);
     ASSERT_GT(c.master, 0);
     ASSERT_EQ(c.workers.size(), 3u);
     EXPECT_TRUE(contains(queue(), "dcrun-workers RUNNING")) << queue();
-    if (GetParam() == "kill_master") {
-        ::kill(c.master, SIGKILL);
-    } else {
-        ::kill(c.dcrun.id(), GetParam() == "sigint" ? SIGINT : SIGTERM);
-    }
-    auto everyone = c.workers;
-    everyone.push_back(c.master);
-    EXPECT_TRUE(all_gone(everyone)) << "a process outlived the run";
+    EXPECT_TRUE(stop_and_all_gone(c, GetParam())) << "a process outlived the run";
     EXPECT_TRUE(queue_drained()) << queue();
     c.dcrun.wait();
     fs::remove(out);

@@ -74,16 +74,22 @@ TEST(ssh, a_machine_file_starts_workers_over_ssh_and_their_output_comes_back) {
 TEST(ssh, two_hosts_from_a_cluster_file_with_per_host_dir_and_calls_between_workers) {
     auto file = temp_file("cluster.yaml", "manager: ssh\n"
                                           "ssh:\n"
-                                          "  identity: " + (bed / "id_ed25519").string() + "\n"
-                                          "  known_hosts: " + (bed / "known_hosts").string() + "\n"
-                                          "  hosts:\n"
-                                          "    - host: 127.0.0.1\n"
-                                          "      user: root\n"
-                                          "      port: " + port_a() + "\n"
-                                          "      dir: /tmp\n"
-                                          "    - host: 10.200.0.2\n"
-                                          "      user: root\n"
-                                          "      count: 2\n");
+                                          "  identity: " +
+                                              (bed / "id_ed25519").string() +
+                                              "\n"
+                                              "  known_hosts: " +
+                                              (bed / "known_hosts").string() +
+                                              "\n"
+                                              "  hosts:\n"
+                                              "    - host: 127.0.0.1\n"
+                                              "      user: root\n"
+                                              "      port: " +
+                                              port_a() +
+                                              "\n"
+                                              "      dir: /tmp\n"
+                                              "    - host: 10.200.0.2\n"
+                                              "      user: root\n"
+                                              "      count: 2\n");
     auto config = fs::path(file.string() + ".yaml");
     fs::rename(file, config);
     auto r = run_command({DCRUN_PATH, "--config", config.string(), TEST_APP_PATH, "where"});
@@ -104,7 +110,8 @@ TEST(ssh, a_worker_that_does_not_connect_in_time_is_named_with_its_last_output) 
                     "--exename", "/bin/sh", "--exeflags", "-c 'echo still booting; exec sleep 30'",
                     TEST_APP_PATH, "report"});
     EXPECT_EQ(r.code, 3) << r.err;
-    EXPECT_TRUE(contains(r.err, "ssh manager: worker 2 on 10.200.0.2 (ssh root@10.200.0.2:22, pid "))
+    EXPECT_TRUE(
+        contains(r.err, "ssh manager: worker 2 on 10.200.0.2 (ssh root@10.200.0.2:22, pid "))
         << r.err;
     EXPECT_TRUE(contains(r.err, ") did not connect within 2 s; last output:\n    still booting"))
         << r.err;
@@ -155,9 +162,13 @@ TEST(ssh, a_worker_that_cannot_reach_the_master_is_named_with_its_host_and_a_hin
 TEST(ssh, host_keys_are_checked_strictly_unless_told_otherwise) {
     auto empty = temp_file("known_hosts", "");
     auto machines = temp_file("machines", host_a() + "\n");
-    auto base = std::vector<std::string>{DCRUN_PATH, "--machine-file", machines.string(),
-                                         "--ssh-identity", (bed / "id_ed25519").string(),
-                                         "--ssh-known-hosts", empty.string()};
+    auto base = std::vector<std::string>{DCRUN_PATH,
+                                         "--machine-file",
+                                         machines.string(),
+                                         "--ssh-identity",
+                                         (bed / "id_ed25519").string(),
+                                         "--ssh-known-hosts",
+                                         empty.string()};
     auto strict = base;
     strict.insert(strict.end(), {TEST_APP_PATH, "report"});
     auto r = run_command(strict);
@@ -178,9 +189,10 @@ TEST(ssh, host_keys_are_checked_strictly_unless_told_otherwise) {
 
     // A different key for the same host: refused even with accept-new.
     auto other = fs::temp_directory_path() / ("other_key_" + std::to_string(::getpid()));
-    ASSERT_EQ(run_command({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.string()})
-                  .code,
-              0);
+    ASSERT_EQ(
+        run_command({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.string()})
+            .code,
+        0);
     std::ifstream pub(other.string() + ".pub");
     std::string type, key;
     pub >> type >> key;
@@ -203,18 +215,20 @@ TEST(ssh, a_wrong_host_or_key_gets_a_clear_error_and_starts_nothing) {
                                 "/nonexistent/key", "--ssh-known-hosts",
                                 (bed / "known_hosts").string(), TEST_APP_PATH, "report"});
     EXPECT_EQ(missing.code, 3);
-    EXPECT_TRUE(contains(missing.err, "cannot read the private key /nonexistent/key")) << missing.err;
+    EXPECT_TRUE(contains(missing.err, "cannot read the private key /nonexistent/key"))
+        << missing.err;
 
     auto stranger = fs::temp_directory_path() / ("stranger_key_" + std::to_string(::getpid()));
-    ASSERT_EQ(
-        run_command({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.string()}).code,
-        0);
+    ASSERT_EQ(run_command(
+                  {"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.string()})
+                  .code,
+              0);
     auto refused = run_command({DCRUN_PATH, "--machine-file", machines.string(), "--ssh-identity",
                                 stranger.string(), "--ssh-known-hosts",
                                 (bed / "known_hosts").string(), TEST_APP_PATH, "report"});
     EXPECT_EQ(refused.code, 3);
-    EXPECT_TRUE(contains(refused.err, "key authentication with " + stranger.string() +
-                                          " was refused"))
+    EXPECT_TRUE(
+        contains(refused.err, "key authentication with " + stranger.string() + " was refused"))
         << refused.err;
     EXPECT_FALSE(contains(refused.out, "nprocs")) << refused.out;
     for (const auto& p : {machines, stranger, fs::path(stranger.string() + ".pub")})
@@ -236,22 +250,15 @@ class ssh_stop : public ::testing::TestWithParam<std::string> {};
 
 // Workers on both hosts end with the run: SIGKILL of the master, SIGINT or SIGTERM to dcrun.
 TEST_P(ssh_stop, no_worker_outlives_the_run) {
-    const auto out = fs::temp_directory_path() /
-                     ("ssh_stop_" + GetParam() + "_" + std::to_string(::getpid()));
+    const auto out =
+        fs::temp_directory_path() / ("ssh_stop_" + GetParam() + "_" + std::to_string(::getpid()));
     auto machines = temp_file("machines", host_a() + "\n2*root@" + host_b + "\n");
     auto args = key_flags();
     args.insert(args.end(), {"--machine-file", machines.string(), TEST_APP_PATH, "pids"});
     auto c = start_cluster(args, out, 3);
     ASSERT_GT(c.master, 0);
     ASSERT_EQ(c.workers.size(), 3u); // one pid namespace: the namespace host's pids are ours
-    if (GetParam() == "kill_master") {
-        ::kill(c.master, SIGKILL);
-    } else {
-        ::kill(c.dcrun.id(), GetParam() == "sigint" ? SIGINT : SIGTERM);
-    }
-    auto everyone = c.workers;
-    everyone.push_back(c.master);
-    EXPECT_TRUE(all_gone(everyone)) << "a process outlived the run";
+    EXPECT_TRUE(stop_and_all_gone(c, GetParam())) << "a process outlived the run";
     c.dcrun.wait();
     fs::remove(out);
     fs::remove(machines);

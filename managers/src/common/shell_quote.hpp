@@ -1,6 +1,7 @@
 #pragma once
 // Command lines for a POSIX shell on another host (ssh) or in a batch script (slurm, pbs).
 
+#include <dc/launcher/run_tool.hpp>
 #include <dc/launcher/worker_command.hpp>
 
 #include <map>
@@ -8,8 +9,7 @@
 
 namespace dc::managers {
 
-/// `text` in single quotes, safe as one word for sh.
-std::string shell_quote(const std::string& text);
+using launcher::shell_quote;
 
 /// `cd DIR && exec env K=V... EXE ARGS...`: the worker command as one sh command line.
 /// `env` is applied on top of the remote login environment (secrets must not be in it).

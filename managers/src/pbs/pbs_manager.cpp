@@ -1,19 +1,16 @@
 #include <dc/managers/pbs_manager.hpp>
 
+#include "common/json_settings.hpp"
 #include "common/output_tail.hpp"
 #include "common/shell_quote.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/route.hpp>
+#include <dc/launcher/run_tool.hpp>
 
-#include <boost/process/args.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/io.hpp>
 #include <boost/process/search_path.hpp>
 
-#include <cereal/archives/json.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
@@ -29,8 +26,7 @@
 
 namespace dc::managers {
 
-template <class Archive>
-void serialize(Archive& a, pbs_settings& s) {
+template <class Archive> void serialize(Archive& a, pbs_settings& s) {
     a(cereal::make_nvp("dialect", s.dialect), cereal::make_nvp("queue", s.queue),
       cereal::make_nvp("walltime", s.walltime), cereal::make_nvp("select", s.select),
       cereal::make_nvp("account", s.account), cereal::make_nvp("extra", s.extra),
@@ -44,25 +40,7 @@ namespace bp = boost::process;
 namespace fs = std::filesystem;
 namespace env = launcher::env;
 
-struct command_result {
-    int code = -1;
-    std::string out;
-};
-
-/// Runs a program (already a full path) and collects its standard output and error.
-command_result run_tool(const std::string& program, const std::vector<std::string>& args) {
-    bp::ipstream out;
-    std::error_code ec;
-    bp::child c(bp::exe = program, bp::args = args, (bp::std_out & bp::std_err) > out,
-                bp::std_in < bp::null, ec);
-    if (ec) return {-1, "cannot run " + program + ": " + ec.message()};
-    command_result r;
-    for (std::string line; std::getline(out, line);)
-        r.out += line + "\n";
-    c.wait(ec);
-    r.code = c.exit_code();
-    return r;
-}
+using launcher::run_tool;
 
 std::string find_tool(const std::string& name) {
     if (name.find('/') != std::string::npos) return name;
@@ -91,8 +69,7 @@ public:
     };
 
     pbs_job(std::string job_id, fs::path run_dir, int first_id, int count,
-            std::function<void(int, const std::string&)> sink, std::string qstat,
-            std::string qdel)
+            std::function<void(int, const std::string&)> sink, std::string qstat, std::string qdel)
         : job_id_(std::move(job_id)), run_dir_(std::move(run_dir)), sink_(std::move(sink)),
           qstat_(std::move(qstat)), qdel_(std::move(qdel)) {
         for (int i = 0; i < count; ++i)
@@ -240,20 +217,11 @@ private:
 } // namespace
 
 std::string encode_pbs_settings(const pbs_settings& s) {
-    std::ostringstream out;
-    {
-        cereal::JSONOutputArchive archive(out, cereal::JSONOutputArchive::Options::NoIndent());
-        archive(cereal::make_nvp("pbs", s));
-    }
-    return out.str();
+    return settings_to_json("pbs", s);
 }
 
 pbs_settings decode_pbs_settings(const std::string& text) {
-    pbs_settings s;
-    std::istringstream in(text);
-    cereal::JSONInputArchive archive(in);
-    archive(cereal::make_nvp("pbs", s));
-    return s;
+    return settings_from_json<pbs_settings>("pbs", text);
 }
 
 pbs_manager::pbs_manager(pbs_settings settings) : settings_(std::move(settings)) {}
@@ -274,8 +242,8 @@ std::string pbs_manager::job_script(int first_id, int count, const launcher::wor
     const std::string range = "0-" + std::to_string(count - 1);
     std::ostringstream out;
     out << "#!/bin/sh\n"
-        << "# dcrun: " << count << " worker(s), ids " << first_id << ".."
-        << first_id + count - 1 << ", as a " << (pbspro ? "PBS Pro" : "Torque")
+        << "# dcrun: " << count << " worker(s), ids " << first_id << ".." << first_id + count - 1
+        << ", as a " << (pbspro ? "PBS Pro" : "Torque")
         << " job array. Written by dcrun; removed at the end of the run.\n"
         << "#PBS -N dcrun-workers\n"
         << "#PBS " << (pbspro ? "-J " : "-t ") << range << "\n";
@@ -329,8 +297,8 @@ std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_r
     std::error_code ec;
     fs::create_directories(run_dir, ec);
     if (ec || ::chmod(run_dir.c_str(), 0700) != 0) {
-        throw launch_error("pbs manager: cannot create " + run_dir.string() + ": " +
-                           ec.message() + "; the workers' directory (--dir) must be writable");
+        throw launch_error("pbs manager: cannot create " + run_dir.string() + ": " + ec.message() +
+                           "; the workers' directory (--dir) must be writable");
     }
     const auto cookie_file = run_dir / "cookie";
     {
@@ -363,6 +331,7 @@ std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_r
     auto job = std::make_shared<pbs_job>(job_id, run_dir, request.first_id, request.count,
                                          request.on_output, qstat, qdel);
     std::vector<std::unique_ptr<launched_worker>> out;
+    out.reserve(static_cast<std::size_t>(request.count));
     for (int i = 0; i < request.count; ++i)
         out.push_back(std::make_unique<pbs_worker>(job, static_cast<std::size_t>(i)));
     return out;

@@ -2,11 +2,12 @@
 
 #include "slurm/srun_step.hpp"
 
+#include "common/json_settings.hpp"
+
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/route.hpp>
 
-#include <cereal/archives/json.hpp>
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
@@ -16,8 +17,7 @@
 
 namespace dc::managers {
 
-template <class Archive>
-void serialize(Archive& a, slurm_settings& s) {
+template <class Archive> void serialize(Archive& a, slurm_settings& s) {
     a(cereal::make_nvp("partition", s.partition), cereal::make_nvp("time", s.time),
       cereal::make_nvp("account", s.account), cereal::make_nvp("nodes", s.nodes),
       cereal::make_nvp("ntasks_per_node", s.ntasks_per_node),
@@ -30,20 +30,11 @@ namespace env = launcher::env;
 }
 
 std::string encode_slurm_settings(const slurm_settings& s) {
-    std::ostringstream out;
-    {
-        cereal::JSONOutputArchive archive(out, cereal::JSONOutputArchive::Options::NoIndent());
-        archive(cereal::make_nvp("slurm", s));
-    }
-    return out.str();
+    return settings_to_json("slurm", s);
 }
 
 slurm_settings decode_slurm_settings(const std::string& text) {
-    slurm_settings s;
-    std::istringstream in(text);
-    cereal::JSONInputArchive archive(in);
-    archive(cereal::make_nvp("slurm", s));
-    return s;
+    return settings_from_json<slurm_settings>("slurm", text);
 }
 
 bool inside_slurm_allocation() {
@@ -64,7 +55,7 @@ int slurm_manager::planned_workers() {
 std::string slurm_manager::master_bind_hint() {
     try {
         return launcher::source_address_towards("192.0.2.1"); // any off-host address: the
-                                                             // default route's interface
+                                                              // default route's interface
     } catch (const std::runtime_error&) {
         return {}; // no route off this host: the nodes can only be this host
     }
@@ -73,10 +64,14 @@ std::string slurm_manager::master_bind_hint() {
 std::vector<std::string> slurm_manager::srun_command(int count,
                                                      const launcher::worker_command& cmd) const {
     const auto& s = settings_;
-    std::vector<std::string> c{s.srun, "--verbose", "--label", "--input=all",
-                               "--ntasks=" + std::to_string(count), "--kill-on-bad-exit=0"};
+    std::vector<std::string> c{s.srun,
+                               "--verbose",
+                               "--label",
+                               "--input=all",
+                               "--ntasks=" + std::to_string(count),
+                               "--kill-on-bad-exit=0"};
     if (!inside_slurm_allocation()) {
-        c.push_back("--job-name=dcrun-workers");
+        c.emplace_back("--job-name=dcrun-workers");
         if (!s.partition.empty()) c.push_back("--partition=" + s.partition);
         if (!s.time.empty()) c.push_back("--time=" + s.time);
         if (!s.account.empty()) c.push_back("--account=" + s.account);

@@ -71,7 +71,8 @@ struct srun_step::process {
 /// One task of the step, as the master sees it.
 class slurm_task final : public launched_worker {
 public:
-    slurm_task(std::shared_ptr<srun_step> step, int index) : step_(std::move(step)), index_(index) {}
+    slurm_task(std::shared_ptr<srun_step> step, int index)
+        : step_(std::move(step)), index_(index) {}
 
     int id() const override { return step_->first_id_ + index_; }
     std::string host() const override {
@@ -103,8 +104,7 @@ public:
     void kill() override { step_->cancel(); }
     void drain_output(std::chrono::milliseconds limit) override {
         if (!step_->srun_running()) {
-            step_->relay_->wait_closed(step_->process_->output_fd,
-                                       static_cast<int>(limit.count()));
+            step_->relay_->wait_closed(step_->process_->output_fd, static_cast<int>(limit.count()));
         }
     }
     std::vector<std::string> last_output() const override {
@@ -129,8 +129,7 @@ srun_step::srun_step(const std::vector<std::string>& command,
                      std::function<void(const std::string&)> on_step)
     : first_id_(first_id), sink_(std::move(sink)), on_step_(std::move(on_step)),
       tasks_(static_cast<std::size_t>(count)), patterns_(std::make_unique<patterns>()),
-      process_(std::make_unique<process>()),
-      relay_(std::make_unique<launcher::output_relay>()) {
+      process_(std::make_unique<process>()), relay_(std::make_unique<launcher::output_relay>()) {
     own_allocation_ = std::getenv("SLURM_JOB_ID") == nullptr;
     // Looked up now: at exit (dc::finalize) Boost.Process can no longer search PATH.
     scancel_ = bp::search_path("scancel").string();
@@ -147,12 +146,10 @@ srun_step::srun_step(const std::vector<std::string>& command,
     }
     bp::pipe output;
     std::error_code ec;
-    process_->child =
-        bp::child(bp::exe = program,
-                  bp::args = std::vector<std::string>(command.begin() + 1, command.end()), e,
-                  bp::std_in<process_->input, (bp::std_out & bp::std_err)> output,
-                  bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); },
-                  ec);
+    process_->child = bp::child(
+        bp::exe = program, bp::args = std::vector<std::string>(command.begin() + 1, command.end()),
+        e, bp::std_in<process_->input, (bp::std_out & bp::std_err)> output,
+        bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); }, ec);
     if (ec) throw launch_error("slurm manager: cannot start " + program + ": " + ec.message());
     ::close(process_->input.native_source());
     process_->input.assign_source(-1);
@@ -213,8 +210,7 @@ void srun_step::cancel() {
     if (own_allocation_ && !job.empty() && !scancel_.empty()) {
         if (on_step_) on_step_("slurm manager: scancel " + job);
         std::error_code ec;
-        bp::child scancel(scancel_, job, bp::std_out > bp::null,
-                          bp::std_err > bp::null, ec);
+        bp::child scancel(scancel_, job, bp::std_out > bp::null, bp::std_err > bp::null, ec);
         if (!ec) scancel.wait(ec);
     }
 }
@@ -272,7 +268,8 @@ void srun_step::on_srun_message(const std::string& text) {
         if (on_step_) on_step_("slurm manager: srun: " + text);
     } else if (std::regex_search(text, m, ended)) {
         for (int t : task_list(m[2])) {
-            if (t >= 0 && t < static_cast<int>(tasks_.size())) tasks_[t].status = ending_status(m[3], exited);
+            if (t >= 0 && t < static_cast<int>(tasks_.size()))
+                tasks_[t].status = ending_status(m[3], exited);
         }
     }
     if (is_error) keep_tail(srun_tail_, "srun: " + text);

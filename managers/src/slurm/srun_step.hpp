@@ -24,8 +24,9 @@ public:
 
     /// Starts `command` with `env` added to ours; writes `secret` to its standard input (which
     /// stays open: the workers end when it closes). Throws dc::launch_error.
-    srun_step(const std::vector<std::string>& command, const std::map<std::string, std::string>& env,
-              const std::string& secret, int first_id, int count, line_sink sink,
+    srun_step(const std::vector<std::string>& command,
+              const std::map<std::string, std::string>& env, const std::string& secret,
+              int first_id, int count, line_sink sink,
               std::function<void(const std::string&)> on_step);
     ~srun_step();
     srun_step(const srun_step&) = delete;

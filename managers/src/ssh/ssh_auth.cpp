@@ -65,8 +65,7 @@ void authenticate(ssh_session s, const ssh_host& host, const ssh_settings& setti
         const std::string file = expand_home(settings.identity);
         key_text = file;
         ssh_key key = nullptr;
-        if (ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key) !=
-            SSH_OK) {
+        if (ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
             throw launch_error(where + "cannot read the private key " + file +
                                " (ssh.identity): it must exist, be readable and have no "
                                "passphrase (or use an agent and leave ssh.identity out)");

@@ -238,8 +238,7 @@ int ssh_link::open_reverse_tunnel(const std::string& master_address) {
 }
 
 std::unique_ptr<launched_worker> ssh_link::start_worker(int id, const std::string& command,
-                                                        const std::string& secret,
-                                                        line_sink sink) {
+                                                        const std::string& secret, line_sink sink) {
     auto p = std::make_shared<remote_process>();
     p->id = id;
     p->sink = std::move(sink);

@@ -1,5 +1,6 @@
 #include <dc/managers/ssh_manager.hpp>
 
+#include "common/json_settings.hpp"
 #include "common/shell_quote.hpp"
 #include "ssh/ssh_link.hpp"
 
@@ -7,7 +8,6 @@
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/route.hpp>
 
-#include <cereal/archives/json.hpp>
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
@@ -20,16 +20,14 @@
 
 namespace dc::managers {
 
-template <class Archive>
-void serialize(Archive& a, ssh_host& h) {
+template <class Archive> void serialize(Archive& a, ssh_host& h) {
     a(cereal::make_nvp("host", h.host), cereal::make_nvp("user", h.user),
       cereal::make_nvp("port", h.port), cereal::make_nvp("count", h.count),
       cereal::make_nvp("auto_count", h.auto_count), cereal::make_nvp("dir", h.dir),
       cereal::make_nvp("exename", h.exename), cereal::make_nvp("bind_addr", h.bind_addr));
 }
 
-template <class Archive>
-void serialize(Archive& a, ssh_settings& s) {
+template <class Archive> void serialize(Archive& a, ssh_settings& s) {
     a(cereal::make_nvp("hosts", s.hosts), cereal::make_nvp("identity", s.identity),
       cereal::make_nvp("known_hosts", s.known_hosts),
       cereal::make_nvp("host_key_check", s.host_key_check), cereal::make_nvp("tunnel", s.tunnel),
@@ -59,8 +57,7 @@ std::shared_ptr<ssh_link> connect_paced(const ssh_host& host, const ssh_settings
 }
 
 /// Runs body(i) for i in [0, n) on threads and rethrows the first failure (in index order).
-template <class Body>
-void for_each_parallel(std::size_t n, Body body) {
+template <class Body> void for_each_parallel(std::size_t n, Body body) {
     std::vector<std::exception_ptr> errors(n);
     std::vector<std::thread> threads;
     threads.reserve(n);
@@ -95,20 +92,11 @@ std::string ssh_host::display() const {
 }
 
 std::string encode_ssh_settings(const ssh_settings& s) {
-    std::ostringstream out;
-    {
-        cereal::JSONOutputArchive archive(out, cereal::JSONOutputArchive::Options::NoIndent());
-        archive(cereal::make_nvp("ssh", s));
-    }
-    return out.str();
+    return settings_to_json("ssh", s);
 }
 
 ssh_settings decode_ssh_settings(const std::string& text) {
-    ssh_settings s;
-    std::istringstream in(text);
-    cereal::JSONInputArchive archive(in);
-    archive(cereal::make_nvp("ssh", s));
-    return s;
+    return settings_from_json<ssh_settings>("ssh", text);
 }
 
 struct ssh_manager::state {
@@ -241,7 +229,8 @@ std::vector<std::unique_ptr<launched_worker>> ssh_manager::launch(const launch_r
         for (auto& w : list)
             all.push_back(std::move(w));
     }
-    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a->id() < b->id(); });
+    std::sort(all.begin(), all.end(),
+              [](const auto& a, const auto& b) { return a->id() < b->id(); });
     return all;
 }
 

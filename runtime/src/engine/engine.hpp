@@ -60,7 +60,6 @@ public:
     void start_background();
     void stop_background();
 
-
 private:
     struct watched {
         std::shared_ptr<connection> conn;

@@ -9,10 +9,10 @@
 namespace dc::launcher::env {
 
 // Master -> worker.
-inline constexpr const char* role = "DC_ROLE";         ///< "worker" in worker processes
-inline constexpr const char* master = "DC_MASTER";     ///< addresses of the master, ';'-separated
-inline constexpr const char* cookie = "DC_COOKIE";     ///< cluster secret
-inline constexpr const char* worker_id = "DC_ID";      ///< id the master gave the worker
+inline constexpr const char* role = "DC_ROLE";     ///< "worker" in worker processes
+inline constexpr const char* master = "DC_MASTER"; ///< addresses of the master, ';'-separated
+inline constexpr const char* cookie = "DC_COOKIE"; ///< cluster secret
+inline constexpr const char* worker_id = "DC_ID";  ///< id the master gave the worker
 /// Batch managers start many workers with one environment: the id is DC_ID_BASE plus the
 /// value of the variable named by DC_ID_OFFSET_FROM (e.g. SLURM_PROCID).
 inline constexpr const char* id_base = "DC_ID_BASE";
@@ -30,7 +30,7 @@ inline constexpr const char* exeflags = "DC_LAUNCH_EXEFLAGS"; ///< list, see joi
 inline constexpr const char* dir = "DC_LAUNCH_DIR";
 inline constexpr const char* extra_env = "DC_LAUNCH_ENV"; ///< list of K=V
 inline constexpr const char* timeout = "DC_LAUNCH_TIMEOUT";
-inline constexpr const char* manager = "DC_LAUNCH_MANAGER";   ///< local (default), ssh, slurm, pbs
+inline constexpr const char* manager = "DC_LAUNCH_MANAGER"; ///< local (default), ssh, slurm, pbs
 inline constexpr const char* manager_settings = "DC_LAUNCH_MANAGER_SETTINGS"; ///< its settings
 inline constexpr const char* log_level = "DC_LOG_LEVEL";
 inline constexpr const char* bind_to = "DC_BIND_TO";

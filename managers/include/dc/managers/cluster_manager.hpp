@@ -56,7 +56,9 @@ public:
     virtual std::vector<std::unique_ptr<launched_worker>> launch(const launch_request& request) = 0;
 
     /// Where each launch step is reported (--log-level debug); set before planned_workers.
-    void set_step_log(std::function<void(const std::string& step)> log) { step_log_ = std::move(log); }
+    void set_step_log(std::function<void(const std::string& step)> log) {
+        step_log_ = std::move(log);
+    }
 
 protected:
     void log_step(const std::string& step) const {

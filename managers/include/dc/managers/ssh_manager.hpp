@@ -32,7 +32,7 @@ struct ssh_settings {
     std::string identity;                  ///< private key file ("" = agent and default keys)
     std::string known_hosts;               ///< known-hosts file ("" = ~/.ssh/known_hosts)
     std::string host_key_check = "strict"; ///< strict | accept-new | off
-    bool tunnel = false;   ///< workers reach the master through a reverse forward
+    bool tunnel = false;                   ///< workers reach the master through a reverse forward
     int max_parallel = 10; ///< SSH handshakes in flight at once (sshd's MaxStartups is 10)
 };
 
