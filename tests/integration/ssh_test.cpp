@@ -125,6 +125,29 @@ TEST(ssh, a_worker_that_does_not_connect_in_time_is_named_with_its_last_output) 
     EXPECT_TRUE(run_command({"/usr/bin/pgrep", "-f", "exec sleep 30|^sleep 30$"}).out.empty());
 }
 
+TEST(ssh, a_hosts_exename_is_the_program_its_workers_run) {
+    // Host B runs another build of the program: the handshake names it, so exename was used.
+    auto file = temp_file("exename.yaml", "manager: ssh\n"
+                                          "ssh:\n"
+                                          "  identity: " +
+                                              (bed / "id_ed25519").string() +
+                                              "\n"
+                                              "  known_hosts: " +
+                                              (bed / "known_hosts").string() +
+                                              "\n"
+                                              "  hosts:\n"
+                                              "    - host: 10.200.0.2\n"
+                                              "      user: root\n"
+                                              "      exename: " OTHER_BUILD_PATH "\n");
+    auto config = fs::path(file.string() + ".yaml");
+    fs::rename(file, config);
+    auto r = run_command({DCRUN_PATH, "--config", config.string(), TEST_APP_PATH, "report"});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "ssh manager: worker 2 on 10.200.0.2")) << r.err;
+    EXPECT_TRUE(contains(r.err, "runs a different build of the program")) << r.err;
+    fs::remove(config);
+}
+
 TEST(ssh, hosts_flag_and_auto_count_use_the_hosts_cpus) {
     auto r = dcrun({"--hosts", "root@" + host_b + ":auto", TEST_APP_PATH, "where"});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
