@@ -1,5 +1,5 @@
 // The ssh manager against real sshd servers (tests/testbeds/ssh-up.sh): host A on
-// 127.0.0.1:PORT, host B at 10.200.0.2:22 in its own network namespace.
+// 127.0.0.1:PORT, hosts B (10.200.0.2:22) and C (10.200.0.3:22) in network namespaces.
 
 #include "process_helpers.hpp"
 
@@ -71,7 +71,7 @@ TEST(ssh, a_machine_file_starts_workers_over_ssh_and_their_output_comes_back) {
     fs::remove(file);
 }
 
-TEST(ssh, two_hosts_from_a_cluster_file_with_per_host_dir_and_calls_between_workers) {
+TEST(ssh, three_hosts_from_a_cluster_file_with_per_host_dir_and_calls_between_workers) {
     auto file = temp_file("cluster.yaml", "manager: ssh\n"
                                           "ssh:\n"
                                           "  identity: " +
@@ -89,19 +89,23 @@ TEST(ssh, two_hosts_from_a_cluster_file_with_per_host_dir_and_calls_between_work
                                               "      dir: /tmp\n"
                                               "    - host: 10.200.0.2\n"
                                               "      user: root\n"
-                                              "      count: 2\n");
+                                              "      count: 2\n"
+                                              "    - root@10.200.0.3\n");
     auto config = fs::path(file.string() + ".yaml");
     fs::rename(file, config);
     auto r = run_command({DCRUN_PATH, "--config", config.string(), TEST_APP_PATH, "where"});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
-    EXPECT_TRUE(contains(r.out, "nprocs 4")) << r.out;
+    EXPECT_TRUE(contains(r.out, "nprocs 5")) << r.out;
     EXPECT_TRUE(contains(r.out, "worker 2 at 127.0.0.1 cwd=/tmp")) << r.out;
-    EXPECT_EQ(lines_with(r.out, " at 10.200.0.2 cwd=" + fs::current_path().string()).size(), 2u)
-        << r.out;
+    const auto here = fs::current_path().string();
+    EXPECT_TRUE(contains(r.out, "worker 3 at 10.200.0.2 cwd=" + here)) << r.out;
+    EXPECT_TRUE(contains(r.out, "worker 4 at 10.200.0.2 cwd=" + here)) << r.out;
+    EXPECT_TRUE(contains(r.out, "worker 5 at 10.200.0.3 cwd=" + here)) << r.out;
     // Worker-to-worker links cross the hosts: each worker reached the next one.
     EXPECT_TRUE(contains(r.out, "worker 2 reached worker 3")) << r.out;
     EXPECT_TRUE(contains(r.out, "worker 3 reached worker 4")) << r.out;
-    EXPECT_TRUE(contains(r.out, "worker 4 reached worker 2")) << r.out;
+    EXPECT_TRUE(contains(r.out, "worker 4 reached worker 5")) << r.out;
+    EXPECT_TRUE(contains(r.out, "worker 5 reached worker 2")) << r.out;
     fs::remove(config);
 }
 
@@ -271,16 +275,16 @@ namespace {
 class ssh_stop : public ::testing::TestWithParam<std::string> {};
 } // namespace
 
-// Workers on both hosts end with the run: SIGKILL of the master, SIGINT or SIGTERM to dcrun.
+// Workers on all three hosts end with the run: SIGKILL of the master, SIGINT or SIGTERM to dcrun.
 TEST_P(ssh_stop, no_worker_outlives_the_run) {
     const auto out =
         fs::temp_directory_path() / ("ssh_stop_" + GetParam() + "_" + std::to_string(::getpid()));
-    auto machines = temp_file("machines", host_a() + "\n2*root@" + host_b + "\n");
+    auto machines = temp_file("machines", host_a() + "\n2*root@" + host_b + "\nroot@10.200.0.3\n");
     auto args = key_flags();
     args.insert(args.end(), {"--machine-file", machines.string(), TEST_APP_PATH, "pids"});
-    auto c = start_cluster(args, out, 3);
+    auto c = start_cluster(args, out, 4);
     ASSERT_GT(c.master, 0);
-    ASSERT_EQ(c.workers.size(), 3u); // one pid namespace: the namespace host's pids are ours
+    ASSERT_EQ(c.workers.size(), 4u); // one pid namespace: the namespace hosts' pids are ours
     EXPECT_TRUE(stop_and_all_gone(c, GetParam())) << "a process outlived the run";
     c.dcrun.wait();
     fs::remove(out);

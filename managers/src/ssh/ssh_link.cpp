@@ -5,6 +5,7 @@
 
 #include <dc/errors.hpp>
 
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
 #include <netinet/in.h>
@@ -17,7 +18,9 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <array>
+#include <csignal>
 #include <cstring>
+#include <optional>
 
 namespace dc::managers {
 namespace {
@@ -96,6 +99,34 @@ struct remote_process {
     bool ended = false;
     int status = 0;
     long remote_pid = 0; ///< from the command's first line, "dcrun-pid N"
+    // What sshd reported, through channel callbacks (run under the link's mutex): the channel
+    // may stay "open" after its close while unread data remains, so closing is noted here.
+    std::optional<int> reported_status;
+    bool remote_closed = false;
+    ssh_channel_callbacks_struct callbacks{};
+
+    void watch(ssh_channel c) {
+        callbacks.userdata = this;
+        callbacks.channel_exit_status_function = [](ssh_session, ssh_channel, int code, void* u) {
+            static_cast<remote_process*>(u)->reported_status = code;
+        };
+        callbacks.channel_exit_signal_function = [](ssh_session, ssh_channel, const char* sig, int,
+                                                    const char*, const char*, void* u) {
+            const std::string name = sig ? sig : "";
+            const int number = name == "KILL"   ? SIGKILL
+                               : name == "TERM" ? SIGTERM
+                               : name == "INT"  ? SIGINT
+                               : name == "SEGV" ? SIGSEGV
+                               : name == "ABRT" ? SIGABRT
+                                                : 0;
+            static_cast<remote_process*>(u)->reported_status = 128 + number;
+        };
+        callbacks.channel_close_function = [](ssh_session, ssh_channel, void* u) {
+            static_cast<remote_process*>(u)->remote_closed = true;
+        };
+        ssh_callbacks_init(&callbacks);
+        ssh_set_channel_callbacks(c, &callbacks);
+    }
 
     void deliver(const std::string& line) {
         tail->add(line);
@@ -167,6 +198,9 @@ private:
 ssh_link::ssh_link(const ssh_host& host, const ssh_settings& settings)
     : host_(host), session_(open_authenticated_session(host, settings)),
       wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    auto* event = ssh_event_new();
+    ssh_event_add_session(event, as_session(session_));
+    event_ = event;
     pump_ = std::thread([this] { pump(); });
 }
 
@@ -185,6 +219,8 @@ ssh_link::~ssh_link() {
         ssh_channel_free(r->channel);
         ::close(r->fd);
     }
+    ssh_event_remove_session(static_cast<ssh_event>(event_), s);
+    ssh_event_free(static_cast<ssh_event>(event_));
     ssh_disconnect(s);
     ssh_free(s);
     ::close(wake_fd_);
@@ -256,6 +292,7 @@ std::unique_ptr<launched_worker> ssh_link::start_worker(int id, const std::strin
                                " (sshd's MaxSessions limits the workers of one connection)");
         }
         p->channel = channel;
+        p->watch(channel);
         processes_.push_back(p);
     }
     wake();
@@ -278,6 +315,9 @@ void ssh_link::pump() {
         [[maybe_unused]] auto n = ::read(wake_fd_, &drained, sizeof drained);
         std::lock_guard lock(mutex_);
         if (stopping_) return;
+        // Read what arrived: channel reads alone stop reading the socket once every live
+        // channel has seen EOF, and a close behind that EOF would never be seen.
+        ssh_event_dopoll(static_cast<ssh_event>(event_), 0);
         service_processes();
         if (!tunnel_target_.empty()) service_tunnel();
         if (ssh_is_connected(as_session(session_)) == 0) {
@@ -311,10 +351,15 @@ void ssh_link::service_processes() {
                             });
             }
         }
-        if (failed || ssh_channel_is_closed(p->channel)) {
-            int status = failed ? status_connection_lost : ssh_channel_get_exit_status(p->channel);
-            if (status < 0) status = 128 + 9; // ended by a signal (kill)
-            finish(*p, status);
+        // Ended: all output read, and sshd closed the channel or sent EOF and the exit status.
+        const bool drained =
+            ssh_channel_poll(p->channel, 0) <= 0 && ssh_channel_poll(p->channel, 1) <= 0;
+        const bool done = p->remote_closed || ssh_channel_is_closed(p->channel) ||
+                          (ssh_channel_is_eof(p->channel) && p->reported_status);
+        if (failed) {
+            finish(*p, status_connection_lost);
+        } else if (done && drained) {
+            finish(*p, p->reported_status.value_or(status_connection_lost));
         }
     }
 }

@@ -51,6 +51,7 @@ private:
 
     ssh_host host_;
     void* session_ = nullptr; // ssh_session
+    void* event_ = nullptr;   // ssh_event: reads the session's packets in the pump
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::shared_ptr<remote_process>> processes_;
