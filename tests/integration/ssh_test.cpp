@@ -51,6 +51,16 @@ fs::path temp_file(const std::string& name, const std::string& text) {
     return p;
 }
 
+/// A YAML cluster file for the ssh manager with the test bed's key and known hosts, and
+/// `hosts` (YAML list items) under ssh.hosts.
+fs::path ssh_cluster_file(const std::string& name, const std::string& hosts) {
+    auto path = fs::temp_directory_path() / (name + "_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(path) << "manager: ssh\nssh:\n  identity: " << (bed / "id_ed25519").string()
+                        << "\n  known_hosts: " << (bed / "known_hosts").string() << "\n  hosts:\n"
+                        << hosts;
+    return path;
+}
+
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -72,27 +82,16 @@ TEST(ssh, a_machine_file_starts_workers_over_ssh_and_their_output_comes_back) {
 }
 
 TEST(ssh, three_hosts_from_a_cluster_file_with_per_host_dir_and_calls_between_workers) {
-    auto file = temp_file("cluster.yaml", "manager: ssh\n"
-                                          "ssh:\n"
-                                          "  identity: " +
-                                              (bed / "id_ed25519").string() +
-                                              "\n"
-                                              "  known_hosts: " +
-                                              (bed / "known_hosts").string() +
-                                              "\n"
-                                              "  hosts:\n"
-                                              "    - host: 127.0.0.1\n"
+    auto config = ssh_cluster_file("cluster", "    - host: 127.0.0.1\n"
                                               "      user: root\n"
                                               "      port: " +
-                                              port_a() +
-                                              "\n"
-                                              "      dir: /tmp\n"
-                                              "    - host: 10.200.0.2\n"
-                                              "      user: root\n"
-                                              "      count: 2\n"
-                                              "    - root@10.200.0.3\n");
-    auto config = fs::path(file.string() + ".yaml");
-    fs::rename(file, config);
+                                                  port_a() +
+                                                  "\n"
+                                                  "      dir: /tmp\n"
+                                                  "    - host: 10.200.0.2\n"
+                                                  "      user: root\n"
+                                                  "      count: 2\n"
+                                                  "    - root@10.200.0.3\n");
     auto r = run_command({DCRUN_PATH, "--config", config.string(), TEST_APP_PATH, "where"});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
     EXPECT_TRUE(contains(r.out, "nprocs 5")) << r.out;
@@ -131,20 +130,9 @@ TEST(ssh, a_worker_that_does_not_connect_in_time_is_named_with_its_last_output) 
 
 TEST(ssh, a_hosts_exename_is_the_program_its_workers_run) {
     // Host B runs another build of the program: the handshake names it, so exename was used.
-    auto file = temp_file("exename.yaml", "manager: ssh\n"
-                                          "ssh:\n"
-                                          "  identity: " +
-                                              (bed / "id_ed25519").string() +
-                                              "\n"
-                                              "  known_hosts: " +
-                                              (bed / "known_hosts").string() +
-                                              "\n"
-                                              "  hosts:\n"
-                                              "    - host: 10.200.0.2\n"
+    auto config = ssh_cluster_file("exename", "    - host: 10.200.0.2\n"
                                               "      user: root\n"
                                               "      exename: " OTHER_BUILD_PATH "\n");
-    auto config = fs::path(file.string() + ".yaml");
-    fs::rename(file, config);
     auto r = run_command({DCRUN_PATH, "--config", config.string(), TEST_APP_PATH, "report"});
     EXPECT_EQ(r.code, 3) << r.err;
     EXPECT_TRUE(contains(r.err, "ssh manager: worker 2 on 10.200.0.2")) << r.err;

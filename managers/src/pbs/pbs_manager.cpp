@@ -2,6 +2,7 @@
 
 #include "common/json_settings.hpp"
 #include "common/output_tail.hpp"
+#include "common/poll_until_ended.hpp"
 #include "common/shell_quote.hpp"
 
 #include <dc/errors.hpp>
@@ -189,12 +190,7 @@ public:
         return job_->workers_[index_].status;
     }
     bool wait_for(std::chrono::milliseconds limit) override {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (running()) {
-            if (std::chrono::steady_clock::now() >= deadline) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        return true;
+        return poll_until_ended(*this, limit, std::chrono::milliseconds(20));
     }
     void kill() override { job_->cancel(); }
     void drain_output(std::chrono::milliseconds limit) override {

@@ -1,5 +1,7 @@
 #include "slurm/srun_step.hpp"
 
+#include "common/poll_until_ended.hpp"
+
 #include <dc/errors.hpp>
 #include <dc/launcher/output_relay.hpp>
 
@@ -94,12 +96,7 @@ public:
         return step_->process_->status.value_or(1);
     }
     bool wait_for(std::chrono::milliseconds limit) override {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (running()) {
-            if (std::chrono::steady_clock::now() >= deadline) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        return true;
+        return poll_until_ended(*this, limit, std::chrono::milliseconds(5));
     }
     void kill() override { step_->cancel(); }
     void drain_output(std::chrono::milliseconds limit) override {

@@ -90,7 +90,13 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     if (rt.id() != 1) throw dc::error("only the master (process 1) can add workers");
     std::vector<int> ids;
     std::vector<std::unique_ptr<managers::launched_worker>> launched;
-    const std::string bind_hint = started_ ? "" : manager.master_bind_hint();
+    bool started = false;
+    {
+        std::lock_guard lock(mutex_);
+        started = started_;
+    }
+    // Outside the lock: the manager may look up its hosts.
+    const std::string bind_hint = started ? "" : manager.master_bind_hint();
     {
         std::lock_guard lock(mutex_);
         start(bind_hint);
