@@ -45,6 +45,7 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
         if (state) rt.forget(req);
         throw;
     }
+    if (state) rt.throttle();
     return state;
 }
 

@@ -66,6 +66,8 @@ runtime::runtime()
       engine_(std::make_unique<engine>(*this, spin_budget())) {
     current = this;
     connection::set_placement_hook(&runtime::place_large_value);
+    connection::set_send_waiter(engine_.get());
+    connection::set_greeting_hook(&runtime::greet_in_place);
 }
 
 // A large result whose future waits with a sink is received straight into the value's storage.
@@ -90,6 +92,7 @@ std::shared_ptr<ref_state> runtime::find_pending(std::uint64_t req) const {
 
 runtime::~runtime() {
     current = nullptr;
+    connection::set_send_waiter(nullptr);
     engine_->stop_background();
 }
 
@@ -169,6 +172,16 @@ std::uint64_t runtime::new_request_id() noexcept {
 void runtime::expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state) {
     std::lock_guard lock(mutex_);
     pending_[req] = {pid, std::move(state)};
+}
+
+std::size_t runtime::pending_count() const {
+    std::lock_guard lock(mutex_);
+    return pending_.size();
+}
+
+void runtime::throttle() {
+    if (pending_count() < max_in_flight) return;
+    engine_->wait_until([this] { return pending_count() < max_in_flight / 2; });
 }
 
 void runtime::forget(std::uint64_t req) {
@@ -258,26 +271,49 @@ void runtime::reject(const std::shared_ptr<connection>& c, const std::string& wh
     c->shut_down();
 }
 
+std::string runtime::check_peer_hello(std::span<const char> body,
+                                  peer_hello_msg& hello) const {
+    try {
+        hello = decode_as<peer_hello_msg>(body.subspan(1));
+    } catch (const std::exception&) {
+        return "malformed peer greeting";
+    }
+    if (hello.magic != protocol_magic) return "not a dc peer";
+    if (!cookie_matches(hello.cookie)) return "wrong cluster cookie";
+    if (hello.build_id != main_build_id()) {
+        return "worker " + std::to_string(hello.from) + " runs a different build";
+    }
+    if (!knows(hello.from)) return "unknown process " + std::to_string(hello.from);
+    return "";
+}
+
+void runtime::admit_peer(connection& c, int from) {
+    c.peer_id = from;
+    c.authenticated = true;
+    c.set_frame_limit(UINT64_MAX >> 1);
+    c.set_label("worker " + std::to_string(from));
+    std::lock_guard lock(mutex_);
+    auto it = processes_.find(from);
+    if (it != processes_.end() && !it->second.link) it->second.link = c.shared_from_this();
+}
+
+// A peer's greeting is checked as soon as it is read, before the frames behind it are parsed:
+// its first call may be larger than an unauthenticated connection may send, and may arrive
+// while this process reads without dispatching (a send of its own waits).
+bool runtime::greet_in_place(connection& c, std::span<const char> body) {
+    runtime* rt = current.load();
+    if (!rt || body.empty() || static_cast<kind>(body[0]) != kind::peer_hello) return false;
+    peer_hello_msg hello;
+    if (!rt->check_peer_hello(body, hello).empty()) return false; // on_frame rejects it
+    rt->admit_peer(c, hello.from);
+    return true;
+}
+
 void runtime::accept_peer(const std::shared_ptr<connection>& c, bytes&& body) {
     peer_hello_msg hello;
-    try {
-        hello = decode_as<peer_hello_msg>(std::span<const char>(body).subspan(1));
-    } catch (const std::exception&) {
-        return reject(c, "malformed peer greeting");
-    }
-    if (hello.magic != protocol_magic) return reject(c, "not a dc peer");
-    if (!cookie_matches(hello.cookie)) return reject(c, "wrong cluster cookie");
-    if (hello.build_id != main_build_id()) {
-        return reject(c, "worker " + std::to_string(hello.from) + " runs a different build");
-    }
-    if (!knows(hello.from)) return reject(c, "unknown process " + std::to_string(hello.from));
-    c->peer_id = hello.from;
-    c->authenticated = true;
-    c->set_frame_limit(UINT64_MAX >> 1);
-    c->set_label("worker " + std::to_string(hello.from));
-    std::lock_guard lock(mutex_);
-    auto it = processes_.find(hello.from);
-    if (it != processes_.end() && !it->second.link) it->second.link = c;
+    auto why = check_peer_hello(body, hello);
+    if (!why.empty()) return reject(c, why);
+    admit_peer(*c, hello.from);
 }
 
 void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {

@@ -79,6 +79,13 @@ public:
     /// Registers the state that the answer to `req` from `pid` goes to.
     void expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state);
     void forget(std::uint64_t req);
+    /// Requests sent from this process and not yet answered.
+    std::size_t pending_count() const;
+    /// Most requests one process keeps unanswered: a loop that fires calls faster than they
+    /// run (and drops their futures) waits here instead of filling both processes' memory.
+    static constexpr std::size_t max_in_flight = std::size_t{1} << 15;
+    /// Waits (driving progress) while max_in_flight requests are unanswered.
+    void throttle();
     /// Sends a frame to `pid`, linking to it first if needed. Throws dc::process_exited.
     void send(int pid, std::span<const char> head, std::span<const char> body = {});
     /// Runs a call in this process; returns true if it threw (then `out` holds an error_info).
@@ -109,6 +116,10 @@ private:
     std::shared_ptr<connection> link_to(int pid);
     std::shared_ptr<connection> open_link(const peer_info& peer);
     void accept_peer(const std::shared_ptr<connection>& c, bytes&& body);
+    /// Why a peer's greeting is refused ("" if it is accepted); fills `hello`.
+    std::string check_peer_hello(std::span<const char> body, peer_hello_msg& hello) const;
+    void admit_peer(connection& c, int from);
+    static bool greet_in_place(connection& c, std::span<const char> body);
     void on_call(const std::shared_ptr<connection>& from, std::span<const char> body);
     void on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body, bool value);
     void answer(int pid, std::uint64_t req, bool value, const value_store::stored& s);

@@ -17,6 +17,7 @@ namespace {
 
 thread_local int driver_depth = 0;
 thread_local int calls_running = 0; // user calls this thread is executing (dispatched by us)
+thread_local bool read_as_guest = false; // read frames into the inbox while a send waited
 
 /// Marks this thread as the driver for a scope (exception-safe).
 struct driving {
@@ -107,7 +108,7 @@ void engine::wake() {
     [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
 }
 
-void engine::poll_once(int timeout_ms) {
+int engine::read_ready(int timeout_ms) {
     epoll_event events[64];
     int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
     if (n > 0) { // bytes flowing count as activity: keep polling while a large frame streams in
@@ -138,7 +139,43 @@ void engine::poll_once(int timeout_ms) {
             entry.conn->set_label(entry.conn->label() + " (" + why + ")");
         }
     }
+    return n;
+}
+
+void engine::poll_once(int timeout_ms) {
+    read_ready(timeout_ms);
     if (!inbox_.empty() || (!deferred_.empty() && calls_running == 0)) dispatch_inbox();
+}
+
+// A driver (dispatching a frame or running a call) holds the role: it reads into the inbox and
+// its dispatch loop acts on the frames when the send is done. Any other thread reads only if
+// the role is free, and acts on what it read after the send (after_waiting_send).
+int engine::read_while_sending() {
+    if (driver_depth > 0) {
+        read_ready(0);
+        return epoll_fd_;
+    }
+    if (!role_.try_lock()) return -1;
+    read_ready(0);
+    read_as_guest = true;
+    role_.unlock();
+    return epoll_fd_;
+}
+
+void engine::after_waiting_send() {
+    if (!read_as_guest) return;
+    read_as_guest = false;
+    if (!role_.try_lock()) {
+        wake(); // the driver acts on the inbox when its poll returns
+        return;
+    }
+    {
+        driving scope;
+        if (!inbox_.empty() || (!deferred_.empty() && calls_running == 0)) dispatch_inbox();
+    }
+    role_.unlock();
+    wake(); // a driver that blocked meanwhile rechecks the inbox
+    wake_sleepers();
 }
 
 void engine::wake_sleepers() {

@@ -24,7 +24,7 @@
 
 namespace dc::detail {
 
-class engine {
+class engine final : public send_waiter {
 public:
     using clock = std::chrono::steady_clock;
 
@@ -37,7 +37,7 @@ public:
     };
 
     engine(handler& h, std::chrono::microseconds spin);
-    ~engine();
+    ~engine() override;
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
 
@@ -60,6 +60,10 @@ public:
     void start_background();
     void stop_background();
 
+    // send_waiter: a send that waits for its peer keeps this process reading.
+    int read_while_sending() override;
+    void after_waiting_send() override;
+
 private:
     struct watched {
         std::shared_ptr<connection> conn;
@@ -67,6 +71,9 @@ private:
     };
 
     void poll_once(int timeout_ms);
+    /// Reads what the watched descriptors have (waiting up to timeout_ms) into the inbox.
+    /// Only the role holder calls it; returns the number of ready descriptors.
+    int read_ready(int timeout_ms);
     void dispatch_inbox();
     bool wait_inside_call(const std::function<bool()>& ready, clock::time_point deadline,
                           std::chrono::milliseconds recheck);

@@ -30,24 +30,39 @@ void write_length(char* p, std::uint64_t n) {
         p[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
+std::atomic<send_waiter*> waiter{nullptr};
+
 // The peer is draining the buffer right now in the common case, so poll without sleeping for
 // a while before blocking (a sleeping sender pays the slow wake-up of this VM per buffer).
+// Meanwhile this process keeps reading, so a peer blocked sending to us can go on.
 void wait_writable(int fd) {
-    pollfd p{fd, POLLOUT, 0};
     const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(500);
-    while (std::chrono::steady_clock::now() < spin_until) {
-        if (::poll(&p, 1, 0) > 0) return;
-    }
-    while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+    for (;;) {
+        send_waiter* w = waiter.load(std::memory_order_acquire);
+        const int incoming = w ? w->read_while_sending() : -1;
+        pollfd p[2] = {{fd, POLLOUT, 0}, {incoming, POLLIN, 0}};
+        const bool spin = std::chrono::steady_clock::now() < spin_until;
+        const int timeout_ms = spin ? 0 : incoming >= 0 ? -1 : 10;
+        const int n = ::poll(p, incoming >= 0 ? 2 : 1, timeout_ms);
+        if (n > 0 && p[0].revents != 0) return; // writable, or an error sendmsg will report
     }
 }
 
 std::atomic<placement_hook> hook{nullptr};
+std::atomic<greeting_hook> greeter{nullptr};
 
 } // namespace
 
 void connection::set_placement_hook(placement_hook h) noexcept {
     hook = h;
+}
+
+void connection::set_greeting_hook(greeting_hook h) noexcept {
+    greeter = h;
+}
+
+void connection::set_send_waiter(send_waiter* w) noexcept {
+    waiter = w;
 }
 
 connection::connection(int fd, std::string label) : fd_(fd), label_(std::move(label)) {
@@ -134,8 +149,11 @@ bool connection::parse_buffered(std::deque<inbound>& out, std::string& why) {
         }
         const std::size_t available = buffer_.size() - buffer_begin_ - header_size;
         if (available >= length) {
-            out.push_back({shared_from_this(), bytes(p + header_size, p + header_size + length)});
+            std::span<const char> frame(p + header_size, length);
             buffer_begin_ += header_size + length;
+            greeting_hook g = greeter.load();
+            if (!authenticated && g && g(*this, frame)) continue;
+            out.push_back({shared_from_this(), bytes(frame.begin(), frame.end())});
             continue;
         }
         if (length > chunk) { // receive the rest straight into its final storage
@@ -169,15 +187,27 @@ void connection::send(std::span<const char> head, std::span<const char> body) {
     iovec iov[3] = {{length, header_size},
                     {const_cast<char*>(head.data()), head.size()},
                     {const_cast<char*>(body.data()), body.size()}};
+    bool waited = false;
+    {
+        std::lock_guard lock(write_mutex_);
+        waited = send_all(iov, 3);
+    }
+    if (send_waiter* w = waiter.load(std::memory_order_acquire); waited && w) {
+        w->after_waiting_send();
+    }
+}
+
+bool connection::send_all(iovec* iov, std::size_t count) {
+    bool waited = false;
     std::size_t first = 0;
-    std::lock_guard lock(write_mutex_);
-    while (first < 3) {
+    while (first < count) {
         msghdr msg{};
         msg.msg_iov = iov + first;
-        msg.msg_iovlen = 3 - first;
+        msg.msg_iovlen = count - first;
         ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EAGAIN) {
+                waited = true;
                 wait_writable(fd_);
                 continue;
             }
@@ -185,15 +215,16 @@ void connection::send(std::span<const char> head, std::span<const char> body) {
             throw dc::error("cannot send to " + label_ + ": " + std::strerror(errno));
         }
         auto left = static_cast<std::size_t>(n);
-        while (first < 3 && left >= iov[first].iov_len) {
+        while (first < count && left >= iov[first].iov_len) {
             left -= iov[first].iov_len;
             ++first;
         }
-        if (first < 3) {
+        if (first < count) {
             iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
             iov[first].iov_len -= left;
         }
     }
+    return waited;
 }
 
 } // namespace dc::detail

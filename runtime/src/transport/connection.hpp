@@ -12,8 +12,9 @@
 #include <mutex>
 #include <span>
 #include <string>
-
 #include <vector>
+
+struct iovec;
 
 namespace dc::detail {
 
@@ -34,6 +35,24 @@ struct placement {
 };
 /// Decides a placement from the first bytes of a large frame's body and its length.
 using placement_hook = placement (*)(std::span<const char> start, std::uint64_t length);
+
+/// Checks the first frame of an unauthenticated connection as soon as it is read; returns true
+/// when it authenticated the connection (the frame is then consumed).
+using greeting_hook = bool (*)(connection& c, std::span<const char> frame);
+
+/// Keeps this process reading while one of its sends waits for the peer to read: two processes
+/// that send each other large frames at the same moment would otherwise wait for each other for
+/// ever (and a flood of answers would block the one thread that reads them).
+class send_waiter {
+public:
+    virtual ~send_waiter() = default;
+    /// Called repeatedly while a send waits: reads what has arrived, without acting on it.
+    /// Returns a descriptor that becomes readable when more arrives, or -1 when this thread may
+    /// not read now (the send then rechecks after a short sleep).
+    virtual int read_while_sending() = 0;
+    /// Called once after a send that waited, with no connection lock held: acts on what was read.
+    virtual void after_waiting_send() = 0;
+};
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
@@ -56,9 +75,12 @@ public:
     void set_frame_limit(std::uint64_t limit) noexcept { frame_limit_ = limit; }
     /// Installs the process-wide placement hook (used only on authenticated connections).
     static void set_placement_hook(placement_hook hook) noexcept;
+    static void set_greeting_hook(greeting_hook hook) noexcept;
+    /// Installs the process-wide reader used while a send waits (nullptr: just wait).
+    static void set_send_waiter(send_waiter* waiter) noexcept;
 
-    /// Sends one frame made of head + body (body may be empty). Blocks until written.
-    /// Throws dc::error if the peer is gone.
+    /// Sends one frame made of head + body (body may be empty). Blocks until written, reading
+    /// meanwhile through the send_waiter. Throws dc::error if the peer is gone.
     void send(std::span<const char> head, std::span<const char> body = {});
     /// Ends the stream in both directions (the peer sees end of stream).
     void shut_down() noexcept;
@@ -68,6 +90,8 @@ public:
 
 private:
     bool parse_buffered(std::deque<inbound>& out, std::string& why);
+    /// Sends what `iov` holds; returns true if it had to wait for the peer.
+    bool send_all(iovec* iov, std::size_t count);
     void start_large_frame(const char* start, std::size_t available, std::uint64_t length);
 
     int fd_;
