@@ -4,6 +4,10 @@
 #include "cluster/runtime.hpp"
 #include "util/log.hpp"
 
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
 namespace dc {
 
 std::vector<int> addprocs(int n, const options& o) {
@@ -26,6 +30,15 @@ std::vector<int> addprocs(managers::cluster_manager& manager, int n, const optio
 
 void rmprocs(const std::vector<int>& ids) {
     detail::master::instance().rmprocs(ids);
+}
+
+void rmprocs(const std::vector<int>& ids, double waitfor_seconds) {
+    if (!(waitfor_seconds >= 0)) {
+        throw std::invalid_argument("rmprocs: waitfor must be >= 0 seconds, got " +
+                                    std::to_string(waitfor_seconds));
+    }
+    detail::master::instance().rmprocs(
+        ids, std::chrono::milliseconds(static_cast<long long>(waitfor_seconds * 1000)));
 }
 
 std::vector<int> procs() {

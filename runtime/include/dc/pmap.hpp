@@ -149,6 +149,26 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
     std::vector<std::optional<R>> out(xs.size());
     detail::pmap_progress bar(o.progress, xs.size());
 
+    // A pmap that throws first lets the batches still running finish (their results are
+    // dropped), so every worker it took is idle again when the exception reaches the caller.
+    struct give_back_on_throw {
+        std::vector<flight>& flying;
+        worker_pool& pool;
+        ~give_back_on_throw() {
+            if (flying.empty()) return; // returned normally, or nothing was running
+            std::vector<std::shared_ptr<detail::ref_state>> states;
+            for (auto& fl : flying)
+                states.push_back(fl.result.state());
+            detail::wait_for_all(states);
+            for (auto& fl : flying) {
+                if (fl.result.state()->current() == detail::ref_state::status::failed) {
+                    pool.remove(fl.worker);
+                } else {
+                    pool.put_back(fl.worker);
+                }
+            }
+        }
+    } guard{flying, pool};
     while (!queue.empty() || !flying.empty()) {
         while (!queue.empty()) { // send a batch to every idle worker
             auto worker = pool.try_take();

@@ -20,8 +20,13 @@ std::vector<int> addprocs(int n, const options& o = {});
 std::vector<int> addprocs(managers::cluster_manager& manager, const options& o = {});
 std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o = {});
 
-/// Stops the given workers and waits for them to exit. Throws std::invalid_argument for id 1.
+/// Stops the given workers: each finishes what it has received and exits; one still running
+/// after 5 s is killed. Returns when all are gone. Throws std::invalid_argument for id 1 and
+/// dc::error when called on a worker (only the master adds and removes workers).
 void rmprocs(const std::vector<int>& ids);
+/// As above, waiting up to `waitfor_seconds` (0: kill at once) before killing the workers
+/// still running (Julia's rmprocs(pids; waitfor)). Throws std::invalid_argument if negative.
+void rmprocs(const std::vector<int>& ids, double waitfor_seconds);
 
 /// Ids of all processes, master (1) first.
 std::vector<int> procs();

@@ -26,7 +26,8 @@ public:
 private:
     friend worker_pool& default_worker_pool();
     struct state;
-    explicit worker_pool(bool follows_cluster);
+    struct follows_cluster_tag {};
+    explicit worker_pool(follows_cluster_tag);
     std::shared_ptr<state> state_;
 };
 

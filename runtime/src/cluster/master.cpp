@@ -87,7 +87,10 @@ launcher::worker_command master::make_command(const options& o) const {
 std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, const options& o) {
     if (n < 0) throw std::invalid_argument("addprocs: the number of workers must be >= 0");
     auto& rt = runtime::instance();
-    if (rt.id() != 1) throw dc::error("only the master (process 1) can add workers");
+    if (rt.id() != 1) {
+        throw dc::error("addprocs called on process " + std::to_string(rt.id()) +
+                        ": only the master (process 1) adds and removes workers");
+    }
     std::vector<int> ids;
     std::vector<std::unique_ptr<managers::launched_worker>> launched;
     bool started = false;
@@ -293,8 +296,12 @@ void master::on_lost(int pid, const std::string& why) {
     broadcast(removed, pid);
 }
 
-void master::rmprocs(const std::vector<int>& ids) {
+void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds waitfor) {
     auto& rt = runtime::instance();
+    if (rt.id() != 1) {
+        throw dc::error("rmprocs called on process " + std::to_string(rt.id()) +
+                        ": only the master (process 1) adds and removes workers");
+    }
     std::vector<std::unique_ptr<managers::launched_worker>> stopping;
     for (int id : ids) {
         if (id == 1) throw std::invalid_argument("rmprocs: the master (id 1) cannot be removed");
@@ -316,9 +323,14 @@ void master::rmprocs(const std::vector<int>& ids) {
         put(removed, static_cast<std::int32_t>(id));
         broadcast(removed, id);
     }
+    const auto deadline = std::chrono::steady_clock::now() + waitfor;
     for (auto& p : stopping) {
-        if (!p->wait_for(std::chrono::seconds(5))) {
-            DC_LOG(warn, "worker " << p->id() << " did not exit within 5 s; killing it");
+        const auto left = std::max(std::chrono::milliseconds(0),
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       deadline - std::chrono::steady_clock::now()));
+        if (!p->wait_for(left)) {
+            DC_LOG(warn, "worker " << p->id() << " did not exit within " << waitfor.count()
+                                   << " ms; killing it");
             p->kill();
             p->wait_for(std::chrono::seconds(5));
         }

@@ -10,6 +10,7 @@
 #include <dc/managers/local_manager.hpp>
 #include <dc/options.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,7 +29,10 @@ public:
     /// dc::launch_error (and starts none) when one fails.
     std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o);
     std::vector<int> addprocs_local(int n, const options& o) { return addprocs(local_, n, o); }
-    void rmprocs(const std::vector<int>& ids);
+    /// Tells the workers to exit, waits up to `waitfor` for them all, then kills the rest.
+    /// Throws dc::error on a worker (only the master removes workers).
+    void rmprocs(const std::vector<int>& ids,
+                 std::chrono::milliseconds waitfor = std::chrono::seconds(5));
     /// Removes every worker (finalize).
     void remove_all();
 

@@ -50,7 +50,8 @@ public:
     void watch(int fd, std::function<void()> on_ready);
 
     /// Drives progress until ready() or the deadline; returns ready(). While blocked it rechecks
-    /// ready() every `recheck` (for conditions that no message signals).
+    /// ready() every `recheck` (for conditions that no message signals). ready() may be called
+    /// again after it returned true: a condition that takes something must remember it did.
     bool wait_until(const std::function<bool()>& ready,
                     clock::time_point deadline = clock::time_point::max(),
                     std::chrono::milliseconds recheck = std::chrono::milliseconds(100));

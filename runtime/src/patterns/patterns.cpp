@@ -24,6 +24,18 @@ std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states) 
     return found;
 }
 
+void wait_for_all(const std::vector<std::shared_ptr<ref_state>>& states) noexcept {
+    try {
+        runtime::instance().io().wait_until([&] {
+            for (const auto& s : states) {
+                if (s->current() == ref_state::status::pending) return false;
+            }
+            return true;
+        });
+    } catch (...) { // nothing to wait for any more
+    }
+}
+
 std::pair<std::string, std::string> describe_current_exception() {
     std::string type = current_exception_type();
     try {

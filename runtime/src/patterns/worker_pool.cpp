@@ -45,8 +45,8 @@ worker_pool::worker_pool(const std::vector<int>& ids) : state_(std::make_shared<
     }
 }
 
-worker_pool::worker_pool(bool follows_cluster) : state_(std::make_shared<state>()) {
-    state_->follows_cluster = follows_cluster;
+worker_pool::worker_pool(follows_cluster_tag) : state_(std::make_shared<state>()) {
+    state_->follows_cluster = true;
 }
 
 std::vector<int> worker_pool::workers() const {
@@ -71,10 +71,14 @@ std::optional<int> worker_pool::try_take() {
 
 int worker_pool::take() {
     std::optional<int> id;
+    bool empty = false;
+    // The engine may evaluate the condition again after it held: once a worker is taken, the
+    // condition must not take another (that one would stay busy for good).
     detail::runtime::instance().io().wait_until([&] {
-        if (size() == 0) return true;
-        id = try_take();
-        return id.has_value();
+        if (id || empty) return true;
+        empty = size() == 0;
+        if (!empty) id = try_take();
+        return empty || id.has_value();
     });
     if (!id) throw process_exited(0, "the worker pool is empty (all its workers exited)");
     return *id;
@@ -93,7 +97,7 @@ void worker_pool::remove(int id) {
 }
 
 worker_pool& default_worker_pool() {
-    static worker_pool pool(true);
+    static worker_pool pool(worker_pool::follows_cluster_tag{});
     return pool;
 }
 

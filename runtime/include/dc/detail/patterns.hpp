@@ -14,6 +14,9 @@ namespace dc::detail {
 /// Waits until one of `states` is settled and returns its index.
 std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states);
 
+/// Waits until every one of `states` is settled. Never throws.
+void wait_for_all(const std::vector<std::shared_ptr<ref_state>>& states) noexcept;
+
 /// {demangled type, what()} of the exception being handled (call inside a catch block).
 std::pair<std::string, std::string> describe_current_exception();
 
