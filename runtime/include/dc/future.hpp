@@ -6,6 +6,7 @@
 #include <dc/detail/ref_state.hpp>
 #include <dc/errors.hpp>
 
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -22,7 +23,8 @@ template <class T> struct future_shared {
     explicit future_shared(std::shared_ptr<ref_state> r) : ref(std::move(r)) {}
     std::shared_ptr<ref_state> ref;
     std::once_flag once;
-    std::optional<T> value;
+    std::optional<T> value;       ///< written once, inside `once`
+    std::atomic<bool> has_value{false}; ///< set (release) after `value`: read it before `value`
     T incoming{}; ///< where a large contiguous value is received directly
 };
 
@@ -84,13 +86,17 @@ public:
 
     template <class A> void save(A& ar) const {
         auto& state = detail::checked(ref());
-        if (shared_->value) { // fetched: the value travels, not a reference
-            detail::bytes encoded;
-            detail::encode_into(encoded, *shared_->value);
-            ar(state.share_inline(std::move(encoded)));
-        } else {
-            ar(state.share());
+        // Another thread may be fetching right now: `value` is complete only once has_value is
+        // (and share() finds the encoded value dropped only after that).
+        if (!shared_->has_value.load(std::memory_order_acquire)) {
+            if (auto h = state.share()) {
+                ar(*h);
+                return;
+            }
         }
+        detail::bytes encoded; // fetched: the value travels, not a reference
+        detail::encode_into(encoded, *shared_->value);
+        ar(state.share_inline(std::move(encoded)));
     }
     template <class A> void load(A& ar) {
         detail::ref_handle h;
@@ -107,6 +113,7 @@ private:
         auto& s = *shared_;
         std::call_once(s.once, [&s] {
             s.value.emplace(detail::fetch_value(s));
+            s.has_value.store(true, std::memory_order_release);
             s.ref->drop_encoded(); // the decoded copy is kept; do not hold the value twice
         });
         return *s.value;
@@ -128,7 +135,10 @@ public:
     bool isready() const { return detail::checked(ref_).isready(); }
     int where() const { return detail::checked(ref_).owner(); }
 
-    template <class A> void save(A& ar) const { ar(detail::checked(ref_).share()); }
+    template <class A> void save(A& ar) const {
+        auto h = detail::checked(ref_).share(); // a future<void> keeps its (empty) value
+        ar(h ? *h : detail::checked(ref_).share_inline({}));
+    }
     template <class A> void load(A& ar) {
         detail::ref_handle h;
         ar(h);

@@ -137,18 +137,20 @@ std::span<const char> ref_state::fetch_bytes() {
     return value;
 }
 
-ref_handle ref_state::share() {
+std::optional<ref_handle> ref_state::share() {
     ref_handle h;
     h.id = id_;
     h.owner = owner_;
+    // Under the lock: a fetch on another thread turns the state to `here`, then returns this
+    // process's weight and drops the encoded value, each under the lock.
+    std::unique_lock lock(mutex_);
     if (current() == status::here) {
-        std::lock_guard lock(mutex_);
+        if (!data_) return std::nullopt;
         h.has_value = true;
         h.is_error = remote_error_;
         h.value.assign(data_->begin() + static_cast<long>(offset_), data_->end());
         return h;
     }
-    std::unique_lock lock(mutex_);
     if (weight_ < 2) { // our share is used up: ask the owner for more (rare: 2^61 splits)
         lock.unlock();
         auto& rt = runtime::instance();

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -61,8 +62,10 @@ public:
     /// Blocks until the value is here and returns its encoded bytes (moving it from the owner
     /// once). Throws like wait().
     std::span<const char> fetch_bytes();
-    /// Handle for sending this future to another process (splits this process's weight).
-    ref_handle share();
+    /// Handle for sending this future to another process (splits this process's weight, or
+    /// carries the value when it is here). Empty when the value is here but its encoded copy
+    /// was dropped: a fetch has decoded it, and the caller sends that decoded value instead.
+    std::optional<ref_handle> share();
     /// Handle that carries `value` (already encoded) instead of a reference.
     ref_handle share_inline(bytes value) const;
     /// Frees the encoded value once the caller keeps a decoded copy (fetch caches it).
