@@ -120,6 +120,10 @@ int flip(std::int64_t) {
     return static_cast<int>(gen() & 1);
 }
 
+std::int64_t heads(std::int64_t i) {
+    return flip(i);
+}
+
 void count_heads() {
     const std::int64_t n = 200'000'000;
     std::int64_t serial = 0;
@@ -131,10 +135,19 @@ void count_heads() {
     auto parallel = dc::distributed_reduce(std::plus<>{}, 0, n,
                                            [](std::int64_t i) -> std::int64_t { return flip(i); });
     const double tp = seconds_since(t0);
-    if (serial + parallel == 0) std::abort(); // keep both loops
+    // The same body as a plain function, passed as a pointer and as dc::fn<heads>.
+    t0 = clock_type::now();
+    auto by_pointer = dc::distributed_reduce(std::plus<>{}, 0, n, heads);
+    const double t_pointer = seconds_since(t0);
+    t0 = clock_type::now();
+    auto by_fn = dc::distributed_reduce(std::plus<>{}, 0, n, dc::fn<heads>);
+    const double t_fn = seconds_since(t0);
+    if (serial + parallel + by_pointer + by_fn == 0) std::abort(); // keep every loop
     report("count_heads_serial", ts, "s");
     report("count_heads_distributed", tp, "s");
     report("count_heads_speedup", ts / tp, "x");
+    report("count_heads_function_pointer", t_pointer, "s");
+    report("count_heads_dc_fn", t_fn, "s");
 }
 
 void reduce_overhead() {

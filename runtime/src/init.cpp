@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <exception>
 #include <thread>
 
 #include <cstdio>
@@ -92,6 +93,28 @@ void finalize_on_stop_signals() {
         ::sigemptyset(&action.sa_mask);
         ::sigaction(sig, &action, nullptr);
     }
+}
+
+std::terminate_handler default_terminate = nullptr;
+
+/// An uncaught remote error ends the program as Julia's REPL shows one: the error, then the
+/// worker's stack where it was thrown. The default handler then aborts as usual.
+void print_uncaught_remote_error() {
+    if (auto current = std::current_exception()) {
+        try {
+            std::rethrow_exception(current);
+        } catch (const remote_exception& e) {
+            std::fprintf(stderr, "ERROR: %s\n", e.what());
+            if (!e.stacktrace().empty()) {
+                std::fprintf(stderr, "Stacktrace on worker %d (%s, pid %lld):\n%s", e.pid(),
+                             e.host().c_str(), e.os_pid(), e.stacktrace().c_str());
+            }
+            std::fflush(stderr);
+        } catch (...) {
+        }
+    }
+    if (default_terminate) default_terminate();
+    std::abort();
 }
 
 options options_from_dcrun() {
@@ -179,6 +202,7 @@ void init(int /*argc*/, char** /*argv*/) {
     if (auto bind = env::get(env::bind_to)) m.set_bind_to(*bind);
     std::atexit(finalize_at_exit);
     finalize_on_stop_signals();
+    default_terminate = std::set_terminate(print_uncaught_remote_error);
     start_requested_workers();
 }
 

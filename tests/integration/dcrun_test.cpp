@@ -135,6 +135,19 @@ TEST(dcrun, ssh_host_lists_are_checked_before_anything_starts) {
     std::filesystem::remove(file);
 }
 
+TEST(dcrun, an_uncaught_remote_error_is_printed_with_the_workers_stack) {
+    auto r = dcrun({"-p", "1", TEST_APP_PATH, "uncaught"});
+    EXPECT_EQ(r.code, 128 + SIGABRT) << r.err;
+    EXPECT_NE(r.err.find("ERROR: On worker 2: std::domain_error: x is 4 (in (anonymous "
+                         "namespace)::throws_on_worker(int) on "),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("Stacktrace on worker 2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("0# (anonymous namespace)::throws_on_worker(int)"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("test_app.cpp:"), std::string::npos) << r.err;
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

@@ -22,13 +22,49 @@ TEST_F(cluster_test, a_remote_throw_arrives_as_remote_exception) {
         FAIL() << "expected remote_exception";
     } catch (const dc::remote_exception& e) {
         EXPECT_EQ(e.pid(), 2);
+        const auto worker_pid = dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); }, 2);
         EXPECT_EQ(std::string(e.what()),
-                  "On worker 2: (anonymous namespace)::custom_error: custom trouble");
+                  "On worker 2: (anonymous namespace)::custom_error: custom trouble (in "
+                  "(anonymous namespace)::fail_with(int) on " +
+                      e.host() + ", pid " + std::to_string(worker_pid) + ")");
         EXPECT_EQ(e.message(), "custom trouble");
+        EXPECT_EQ(e.type_name(), "(anonymous namespace)::custom_error");
     }
     EXPECT_THROW(dc::remotecall_fetch(fail_with, 3, 2), dc::remote_exception);
     // The worker keeps serving.
     EXPECT_EQ(dc::remotecall_fetch(fail_with, 2, 5), 5);
+}
+
+TEST_F(cluster_test, a_remote_error_says_where_in_what_and_how_it_got_there) {
+    try {
+        dc::remotecall_fetch(fail_with, ids_[0], 1);
+        FAIL() << "expected remote_exception";
+    } catch (const dc::remote_exception& e) {
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        EXPECT_EQ(e.host(), host);
+        EXPECT_EQ(e.os_pid(), dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); },
+                                                   ids_[0]));
+        EXPECT_EQ(e.function(), "(anonymous namespace)::fail_with(int)");
+        // The worker's stack where it threw: the thrower, then dc's call machinery.
+        EXPECT_NE(e.stacktrace().find("fail_with"), std::string::npos) << e.stacktrace();
+        EXPECT_NE(e.stacktrace().find("errors_test.cpp"), std::string::npos) << e.stacktrace();
+        EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "what() is one line";
+    }
+    // A lambda is named by its type; pmap and distributed_reduce name the user's function.
+    try {
+        dc::remotecall_fetch([]() -> int { throw std::out_of_range("lambda trouble"); }, ids_[0]);
+        FAIL() << "expected remote_exception";
+    } catch (const dc::remote_exception& e) {
+        EXPECT_NE(e.function().find("lambda"), std::string::npos) << e.function();
+        EXPECT_EQ(e.type_name(), "std::out_of_range");
+    }
+    try {
+        dc::pmap(fail_with, std::vector<int>{3, 1, 4});
+        FAIL() << "expected remote_exception";
+    } catch (const dc::remote_exception& e) {
+        EXPECT_EQ(e.function(), "(anonymous namespace)::fail_with(int)") << e.what();
+    }
 }
 
 TEST_F(cluster_test, errors_are_kept_in_futures_and_rethrown_by_wait_and_fetch) {

@@ -4,6 +4,7 @@
 #include <dc/darray.hpp>
 #include <dc/distributed.hpp>
 #include <dc/errors.hpp>
+#include <dc/fn.hpp>
 #include <dc/future.hpp>
 #include <dc/init.hpp>
 #include <dc/managers/pbs_manager.hpp>

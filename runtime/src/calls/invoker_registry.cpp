@@ -13,6 +13,7 @@ namespace {
 struct registry {
     std::mutex mutex;
     std::unordered_map<std::uint64_t, invoke_fn> table;
+    std::unordered_map<std::uint64_t, const char*> callee_types;
 };
 
 // A function-local static: invokers register during static initialization of other objects.
@@ -26,13 +27,21 @@ void ambiguous_invoker(const function_id&, std::span<const char>, bytes&);
 
 } // namespace
 
-std::uint64_t register_invoker(const char* mangled_name, invoke_fn fn) {
+std::uint64_t register_invoker(const char* mangled_name, invoke_fn fn, const char* callee_type) {
     const std::uint64_t key = fnv1a(mangled_name);
     auto& r = invokers();
     std::lock_guard lock(r.mutex);
     auto [it, inserted] = r.table.emplace(key, fn);
     if (!inserted && it->second != fn) it->second = &ambiguous_invoker;
+    if (callee_type) r.callee_types.emplace(key, callee_type);
     return key;
+}
+
+const char* invoker_callee_type(std::uint64_t key) noexcept {
+    auto& r = invokers();
+    std::lock_guard lock(r.mutex);
+    auto it = r.callee_types.find(key);
+    return it == r.callee_types.end() ? nullptr : it->second;
 }
 
 invoke_fn find_invoker(std::uint64_t key) noexcept {

@@ -1,5 +1,6 @@
 #include <dc/detail/calls.hpp>
 
+#include "calls/remote_error.hpp"
 #include "cluster/runtime.hpp"
 #include "transport/wire.hpp"
 #include "util/log.hpp"
@@ -18,8 +19,7 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
         const bool is_error = rt.run_call(fn, args, out);
         if (mode != call_mode::oneway) return ref_state::make_here(pid, std::move(out), is_error);
         if (is_error) {
-            auto e = decode_as<error_info>(out);
-            DC_LOG(error, "remote_do failed: " << e.type << ": " << e.message);
+            DC_LOG(error, "remote_do failed: " << to_exception(decode_as<error_info>(out)).what());
         }
         return nullptr;
     }

@@ -18,7 +18,10 @@ bytes flag(bool value) {
 
 channel_store::answer closed_error(int pid, std::uint64_t req) {
     bytes e;
-    encode_into(e, error_info{0, "dc::channel_closed", "the channel is closed"});
+    error_info closed;
+    closed.type = "dc::channel_closed";
+    closed.message = "the channel is closed";
+    encode_into(e, closed);
     return {pid, req, true, std::move(e)};
 }
 
@@ -41,7 +44,10 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
     if (it == channels_.end()) {
         if (op == channel_op::release) return out;
         bytes e;
-        encode_into(e, error_info{0, "dc::error", "this channel no longer exists"});
+        error_info gone;
+        gone.type = "dc::error";
+        gone.message = "this channel no longer exists";
+        encode_into(e, gone);
         out.push_back({pid, req, true, std::move(e)});
         return out;
     }

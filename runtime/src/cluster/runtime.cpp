@@ -1,5 +1,6 @@
 #include "cluster/runtime.hpp"
 
+#include "calls/remote_error.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/wire.hpp"
 #include "util/build_id.hpp"
@@ -389,23 +390,23 @@ void runtime::on_closed(const std::shared_ptr<connection>& c, const std::string&
 }
 
 bool runtime::run_call(const function_id& fn, std::span<const char> args, bytes& out) {
-    auto fail = [&](std::string type, std::string message) {
-        out.clear();
-        encode_into(out, error_info{id(), std::move(type), std::move(message)});
-        return true;
-    };
     invoke_fn invoke = find_invoker(fn.invoker);
     if (!invoke) {
-        return fail("dc::error", "this process has no code for the called function (is it "
-                                 "running a different build of the program?)");
+        out.clear();
+        encode_into(out, describe_refused_call(
+                             id(), host_, "dc::error",
+                             "this process has no code for the called function (is it running "
+                             "a different build of the program?)"));
+        return true;
     }
+    call_scope scope;
     try {
         invoke(fn, args, out);
         return false;
-    } catch (const std::exception& e) {
-        return fail(current_exception_type(), e.what());
     } catch (...) {
-        return fail(current_exception_type(), "(an exception not derived from std::exception)");
+        out.clear();
+        encode_into(out, describe_failed_call(id(), host_, fn));
+        return true;
     }
 }
 
@@ -433,8 +434,7 @@ void runtime::on_call(const std::shared_ptr<connection>& from, std::span<const c
             for (const auto& w : waiters)
                 answer(w.pid, w.req, w.wants_value, {is_error, data});
         } else if (is_error) {
-            auto e = decode_as<error_info>(out);
-            DC_LOG(error, "remote_do failed: " << e.type << ": " << e.message);
+            DC_LOG(error, "remote_do failed: " << to_exception(decode_as<error_info>(out)).what());
         }
     } catch (const dc::error& e) {
         DC_LOG(debug, "cannot answer " << from->label() << ": " << e.what());
@@ -451,7 +451,7 @@ void runtime::on_fetch(const std::shared_ptr<connection>& from, std::span<const 
         s = store_.get(ref, value_store::waiter{from->peer_id, req, value});
     } catch (const dc::error& e) {
         bytes err;
-        encode_into(err, error_info{id(), "dc::error", e.what()});
+        encode_into(err, describe_refused_call(id(), host_, "dc::error", e.what()));
         s = value_store::stored{true, std::make_shared<const bytes>(std::move(err))};
     }
     if (s) answer(from->peer_id, req, value, *s);

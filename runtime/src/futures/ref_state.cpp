@@ -1,5 +1,6 @@
 #include <dc/detail/ref_state.hpp>
 
+#include "calls/remote_error.hpp"
 #include "cluster/runtime.hpp"
 #include "protocol/messages.hpp"
 #include "transport/wire.hpp"
@@ -131,8 +132,7 @@ std::span<const char> ref_state::fetch_bytes() {
     std::lock_guard lock(mutex_);
     std::span<const char> value(data_->data() + offset_, data_->size() - offset_);
     if (remote_error_) {
-        auto e = decode_as<error_info>(value);
-        throw remote_exception(e.pid, e.type, e.message);
+        throw to_exception(decode_as<error_info>(value));
     }
     return value;
 }

@@ -33,6 +33,7 @@ enum class kind : std::uint8_t {
     peer_removed,
     exit,
     channel_op, ///< see channels/channel_ops.hpp
+    interrupt,  ///< kind: interrupt the calls running now (dc::interrupt)
 };
 
 inline constexpr const char* protocol_magic = "dcrun-protocol-1";
@@ -81,7 +82,13 @@ struct error_info {
     std::int32_t pid = 0;
     std::string type;
     std::string message;
-    template <class A> void serialize(A& ar) { ar(pid, type, message); }
+    std::string host;
+    std::int64_t os_pid = 0;
+    std::string function;
+    std::string stacktrace;
+    template <class A> void serialize(A& ar) {
+        ar(pid, type, message, host, os_pid, function, stacktrace);
+    }
 };
 
 } // namespace dc::detail

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <numeric>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <unistd.h>
 
@@ -43,6 +44,11 @@ std::string where() {
     }
     return "worker " + std::to_string(dc::myid()) + " at " + server +
            " cwd=" + std::filesystem::current_path().string();
+}
+
+int throws_on_worker(int x) {
+    if (x > 3) throw std::domain_error("x is " + std::to_string(x));
+    return x;
 }
 
 int run(const std::string& mode, int argc, char** argv) {
@@ -90,6 +96,9 @@ int run(const std::string& mode, int argc, char** argv) {
         return 0;
     }
     if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
+    if (mode == "uncaught") { // a remote error nobody catches
+        return dc::remotecall_fetch(throws_on_worker, dc::workers()[0], 4);
+    }
     if (mode == "pmap_progress") {
         dc::pmap_options o;
         o.progress = true;

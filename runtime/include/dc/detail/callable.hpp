@@ -7,8 +7,13 @@
 #include <dc/detail/function_id.hpp>
 
 #include <type_traits>
+#include <typeinfo>
 
 namespace dc::detail {
+
+/// Tells the runtime which user function a call of dc's own templates runs (for the name in a
+/// remote error): a function's address, or a function object's mangled type name.
+void note_callee(const char* type_name, const void* address) noexcept;
 
 template <class F> struct callable {
     static_assert((std::is_pointer_v<F> && std::is_function_v<std::remove_pointer_t<F>>) ||
@@ -26,8 +31,11 @@ template <class F> struct callable {
     }
     F get() const {
         if constexpr (std::is_pointer_v<F>) {
-            return reinterpret_cast<F>(const_cast<void*>(resolve_function(where)));
+            const void* address = resolve_function(where);
+            note_callee(nullptr, address);
+            return reinterpret_cast<F>(const_cast<void*>(address));
         } else {
+            note_callee(typeid(F).name(), nullptr);
             return F{};
         }
     }

@@ -26,7 +26,11 @@ struct function_id {
 using invoke_fn = void (*)(const function_id& id, std::span<const char> args, bytes& result);
 
 /// Adds an invoker under the hash of its mangled type name; returns the key. Start-up only.
-std::uint64_t register_invoker(const char* mangled_name, invoke_fn fn);
+/// `callee_type` is the mangled type name of the function object it calls (for error texts).
+std::uint64_t register_invoker(const char* mangled_name, invoke_fn fn,
+                               const char* callee_type = nullptr);
+/// The callee type given when `key` was registered, or nullptr.
+const char* invoker_callee_type(std::uint64_t key) noexcept;
 /// The invoker for `key`, or nullptr if this binary has none.
 invoke_fn find_invoker(std::uint64_t key) noexcept;
 

@@ -80,7 +80,8 @@ template <class F, class... S> struct invoker {
         }
     }
 
-    static inline const std::uint64_t key = register_invoker(typeid(invoker).name(), &call);
+    static inline const std::uint64_t key =
+        register_invoker(typeid(invoker).name(), &call, typeid(F).name());
 };
 
 } // namespace dc::detail
