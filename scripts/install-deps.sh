@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages dcrun needs, only when some are missing (idempotent).
 set -euo pipefail
 packages=(
-  g++ cmake make pkg-config
+  g++ libtsan2 cmake make pkg-config
   libboost-dev libboost-filesystem-dev libcli11-dev libyaml-cpp-dev libtoml11-dev
   libgtest-dev libgmock-dev libcereal-dev libssh-dev libeigen3-dev
   python3

@@ -16,6 +16,13 @@ case "$what" in
     ;;
   test)
     ctest --test-dir build -j2 --output-on-failure --timeout 300
+    # The tests where several threads use dc at once, again under ThreadSanitizer: a data race
+    # in the master or a worker fails them.
+    cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDC_SANITIZE=thread \
+      -DDC_BUILD_EXAMPLES=OFF -DDC_BUILD_BENCH=OFF >/dev/null
+    cmake --build build-tsan -j"$(nproc)" --target dc_integration_tests
+    TSAN_OPTIONS="halt_on_error=1" ctest --test-dir build-tsan -j2 --output-on-failure \
+      --timeout 300 -R "threads_|pool|local_threads|two_workers_swapping"
     ;;
   bench)
     bash bench/run.sh build

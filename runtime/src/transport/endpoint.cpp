@@ -21,8 +21,10 @@ namespace asio = boost::asio;
 namespace {
 
 asio::io_context& context() {
-    static asio::io_context ctx; // sockets need one; it is never run (we poll descriptors)
-    return ctx;
+    // Sockets need one; it is never run (we poll descriptors). Never destroyed: listeners live
+    // in the runtime, a static made before this one and so destroyed after it at exit.
+    static auto* ctx = new asio::io_context;
+    return *ctx;
 }
 
 int owned_fd(int fd) {
