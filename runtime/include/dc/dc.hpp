@@ -6,6 +6,7 @@
 #include <dc/errors.hpp>
 #include <dc/fn.hpp>
 #include <dc/future.hpp>
+#include <dc/globals.hpp>
 #include <dc/init.hpp>
 #include <dc/managers/pbs_manager.hpp>
 #include <dc/managers/slurm_manager.hpp>
@@ -17,4 +18,5 @@
 #include <dc/remotecall.hpp>
 #include <dc/serialize.hpp>
 #include <dc/shared_array.hpp>
+#include <dc/wait_all.hpp>
 #include <dc/worker_pool.hpp>

@@ -10,6 +10,7 @@
 #include <dc/worker_pool.hpp>
 
 #include <exception>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -110,18 +111,27 @@ template <class F, class... A> detail::result_of<F, A...> fetchfrom(int id, F f,
     return remotecall_fetch(f, id, std::forward<A>(args)...);
 }
 
-/// Runs f(args...) on every process (master included) and waits for all. Throws
-/// dc::composite_exception holding every process's error.
-template <class F, class... A> void everywhere(F f, const A&... args) {
+/// Runs f(args...) on each process of `ids` (this one too when listed), all at once, and waits
+/// for all (Julia's @everywhere ids expr). Throws dc::composite_exception holding every
+/// process's error.
+template <class F, class... A>
+void everywhere(const std::vector<int>& ids, F f, const A&... args) {
     std::vector<future<detail::result_of<F, const A&...>>> pending;
-    for (int id : procs()) {
-        if (id != myid()) pending.push_back(remotecall(f, id, args...));
+    bool here = false;
+    for (int id : ids) {
+        if (id == myid()) {
+            here = true;
+        } else {
+            pending.push_back(remotecall(f, id, args...));
+        }
     }
     std::vector<std::exception_ptr> errors;
-    try {
-        remotecall_fetch(f, myid(), args...);
-    } catch (...) {
-        errors.push_back(std::current_exception());
+    if (here) {
+        try {
+            remotecall_fetch(f, myid(), args...);
+        } catch (...) {
+            errors.push_back(std::current_exception());
+        }
     }
     for (auto& fut : pending) {
         try {
@@ -131,6 +141,14 @@ template <class F, class... A> void everywhere(F f, const A&... args) {
         }
     }
     if (!errors.empty()) throw composite_exception(std::move(errors));
+}
+
+/// Runs f(args...) on every process (master included) and waits for all. Throws
+/// dc::composite_exception holding every process's error.
+template <class F, class... A>
+    requires(!std::is_convertible_v<F, const std::vector<int>&>)
+void everywhere(F f, const A&... args) {
+    everywhere(procs(), f, args...);
 }
 
 } // namespace dc
