@@ -1,10 +1,12 @@
 // dc::init and dc::finalize: the master reads what dcrun asked for from the environment.
 
 #include <dc/init.hpp>
+#include <dc/interrupt.hpp>
 #include <dc/procs.hpp>
 
 #include "cluster/master.hpp"
 #include "cluster/runtime.hpp"
+#include "engine/interrupts.hpp"
 #include "util/log.hpp"
 #include "worker/serve.hpp"
 
@@ -61,16 +63,51 @@ void on_stop_signal(int sig) {
     [[maybe_unused]] auto n = ::write(stop_signal_pipe[1], &byte, 1);
 }
 
-/// Ctrl-C (SIGINT) and SIGTERM end the master gracefully: its workers are removed through their
-/// managers (steps and jobs cancelled) before it dies of the signal, so dcrun and the shell
-/// see the usual status. A stuck clean-up is cut short after 10 s. Programs that install
+/// The first Ctrl-C interrupts: every call running on the workers, and what the master's
+/// program waits for (it throws dc::interrupted_error; the cluster stays usable).
+void interrupt_from_terminal() {
+    std::fprintf(stderr, "\ndcrun: interrupted; press Ctrl-C again within 2 s to end the run\n");
+    std::fflush(stderr);
+    auto& rt = detail::runtime::instance();
+    detail::count_terminal_interrupt();
+    detail::interrupt_running_calls();
+    for (int id : rt.ids()) {
+        if (id == rt.id()) continue;
+        try {
+            interrupt({id});
+        } catch (const std::exception&) { // it is gone: nothing to interrupt
+        }
+    }
+    rt.io().wake();
+}
+
+/// Waits for the signal that ends the run: SIGTERM, or a SIGINT within 2 s of the previous one
+/// (a lone SIGINT interrupts instead).
+unsigned char wait_for_stop_signal() {
+    std::chrono::steady_clock::time_point last_interrupt{};
+    bool interrupted_before = false;
+    for (;;) {
+        unsigned char sig = 0;
+        while (::read(stop_signal_pipe[0], &sig, 1) != 1) {
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (sig != SIGINT || (interrupted_before && now - last_interrupt < std::chrono::seconds(2))) {
+            return sig;
+        }
+        interrupted_before = true;
+        last_interrupt = now;
+        interrupt_from_terminal();
+    }
+}
+
+/// Ctrl-C twice (SIGINT) and SIGTERM end the master gracefully: its workers are removed through
+/// their managers (steps and jobs cancelled) before it dies of the signal, so dcrun and the
+/// shell see the usual status. A stuck clean-up is cut short after 10 s. Programs that install
 /// their own handlers after dc::init replace this one.
 void finalize_on_stop_signals() {
     if (::pipe2(stop_signal_pipe, O_CLOEXEC) != 0) return;
     std::thread([] {
-        unsigned char sig = 0;
-        while (::read(stop_signal_pipe[0], &sig, 1) != 1) {
-        }
+        const unsigned char sig = wait_for_stop_signal();
         std::thread([sig] {
             std::this_thread::sleep_for(std::chrono::seconds(10));
             std::signal(sig, SIG_DFL);

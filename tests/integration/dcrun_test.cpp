@@ -148,6 +148,24 @@ TEST(dcrun, an_uncaught_remote_error_is_printed_with_the_workers_stack) {
     EXPECT_NE(r.err.find("test_app.cpp:"), std::string::npos) << r.err;
 }
 
+TEST(dcrun, one_ctrl_c_interrupts_the_running_calls_and_the_program_carries_on) {
+    namespace bp = boost::process;
+    const auto out = std::filesystem::temp_directory_path() /
+                     ("dcrun_ctrl_c_" + std::to_string(::getpid()));
+    bp::child run(bp::exe = DCRUN_PATH, bp::args = {"-p", "1", TEST_APP_PATH, "ctrl_c"},
+                  bp::std_out > out.string(), bp::std_err > bp::null);
+    ASSERT_TRUE(wait_for_text(out, "waiting"));
+    ::kill(run.id(), SIGINT);
+    ASSERT_TRUE(wait_for_text(out, "usable 2")) << "the program did not carry on";
+    run.wait();
+    EXPECT_EQ(run.exit_code(), 0);
+    std::ifstream in(out);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("main interrupted: interrupted (Ctrl-C)"), std::string::npos) << text;
+    EXPECT_NE(text.find("call ended with dc::interrupted_error"), std::string::npos) << text;
+    std::filesystem::remove(out);
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

@@ -89,6 +89,16 @@ running_cluster start_cluster(const std::vector<std::string>& args,
     return c;
 }
 
+bool wait_for_text(const std::filesystem::path& path, const std::string& text, int limit_s) {
+    for (int i = 0; i < limit_s * 20; ++i) {
+        std::ifstream in(path);
+        std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (all.find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
 bool all_gone(const std::vector<int>& pids) {
     for (int i = 0; i < 200; ++i) { // up to 10 s
         if (std::none_of(pids.begin(), pids.end(), process_alive)) return true;
@@ -100,8 +110,12 @@ bool all_gone(const std::vector<int>& pids) {
 bool stop_and_all_gone(running_cluster& c, const std::string& how) {
     if (how == "kill_master") {
         ::kill(c.master, SIGKILL);
+    } else if (how == "sigint") { // Ctrl-C twice: the first only interrupts
+        ::kill(c.dcrun.id(), SIGINT);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        ::kill(c.dcrun.id(), SIGINT);
     } else {
-        ::kill(c.dcrun.id(), how == "sigint" ? SIGINT : SIGTERM);
+        ::kill(c.dcrun.id(), SIGTERM);
     }
     auto everyone = c.workers;
     everyone.push_back(c.master);

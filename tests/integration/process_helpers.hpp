@@ -35,8 +35,10 @@ struct running_cluster {
 /// waits (up to 30 s) until it has printed the pids of `workers` workers.
 running_cluster start_cluster(const std::vector<std::string>& args,
                               const std::filesystem::path& out, std::size_t workers);
+/// Waits (up to `limit_s` seconds) until the file `path` contains `text`.
+bool wait_for_text(const std::filesystem::path& path, const std::string& text, int limit_s = 30);
 /// True once none of `pids` is alive (waits up to 10 s).
 bool all_gone(const std::vector<int>& pids);
-/// Stops the run `how`: "kill_master" (SIGKILL, nothing can clean up), "sigint" or "sigterm"
-/// (sent to dcrun). True once the master and every worker are gone (waits up to 10 s).
+/// Stops the run `how`: "kill_master" (SIGKILL, nothing can clean up), "sigint" (twice, as
+/// Ctrl-C twice) or "sigterm" (sent to dcrun). True once the master and every worker are gone (waits up to 10 s).
 bool stop_and_all_gone(running_cluster& c, const std::string& how);

@@ -8,6 +8,7 @@
 #include <dc/future.hpp>
 #include <dc/globals.hpp>
 #include <dc/init.hpp>
+#include <dc/interrupt.hpp>
 #include <dc/managers/pbs_manager.hpp>
 #include <dc/managers/slurm_manager.hpp>
 #include <dc/managers/ssh_manager.hpp>

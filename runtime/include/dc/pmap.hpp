@@ -151,24 +151,30 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
 
     // A pmap that throws first lets the batches still running finish (their results are
     // dropped), so every worker it took is idle again when the exception reaches the caller.
+    // An interrupted pmap does not wait: each worker goes back when its batch ends.
     struct give_back_on_throw {
         std::vector<flight>& flying;
         worker_pool& pool;
+        bool interrupted = false;
         ~give_back_on_throw() {
             if (flying.empty()) return; // returned normally, or nothing was running
             std::vector<std::shared_ptr<detail::ref_state>> states;
             for (auto& fl : flying)
                 states.push_back(fl.result.state());
-            detail::wait_for_all(states);
-            for (auto& fl : flying) {
-                if (fl.result.state()->current() == detail::ref_state::status::failed) {
-                    pool.remove(fl.worker);
-                } else {
-                    pool.put_back(fl.worker);
-                }
+            if (!interrupted) detail::wait_for_all(states);
+            for (std::size_t i = 0; i < flying.size(); ++i) {
+                auto* state = states[i].get(); // alive when its own callback runs
+                state->on_settled([p = pool, w = flying[i].worker, state]() mutable {
+                    if (state->current() == detail::ref_state::status::failed) {
+                        p.remove(w);
+                    } else {
+                        p.put_back(w);
+                    }
+                });
             }
         }
     } guard{flying, pool};
+    try {
     while (!queue.empty() || !flying.empty()) {
         while (!queue.empty()) { // send a batch to every idle worker
             auto worker = pool.try_take();
@@ -215,6 +221,10 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
             pool.put_back(fl.worker);
             throw;
         }
+    }
+    } catch (const interrupted_error&) {
+        guard.interrupted = true;
+        throw;
     }
     bar.finish();
     return detail::unwrap(out);

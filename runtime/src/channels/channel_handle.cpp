@@ -2,6 +2,7 @@
 
 #include "channels/channel_ops.hpp"
 #include "cluster/runtime.hpp"
+#include "engine/interrupts.hpp"
 #include "futures/value_store.hpp"
 #include "transport/wire.hpp"
 
@@ -69,6 +70,17 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
         if (e.type_name() == "dc::channel_closed")
             throw channel_closed("dc::remote_channel: " + e.message());
         throw;
+    } catch (const interrupted_error&) {
+        // Withdraw the waiting operation, so that no item goes to a taker that left (or is put
+        // by a put that threw). If the owner had already answered, the answer is on its way:
+        // the operation happened, and its result is returned.
+        uninterruptible shield;
+        if (request(channel_op::withdraw, encoded_u64(req))[0] != 0) {
+            rt.forget(req);
+            throw;
+        }
+        auto answer = state->fetch_bytes();
+        return {answer.begin(), answer.end()};
     } catch (...) {
         rt.forget(req);
         throw;

@@ -17,6 +17,8 @@ enum : std::uint8_t {
     isopen,     ///< answer u8
     release,    ///< payload i64 weight; no answer
     add_weight, ///< payload i64 weight; answer empty
+    withdraw,   ///< payload u64 req of a waiting take/fetch/put of the sender (it was
+                ///< interrupted); answer u8: 1 withdrawn (never answered), 0 already answered
 };
 
 } // namespace dc::detail::channel_op

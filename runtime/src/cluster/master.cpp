@@ -1,5 +1,7 @@
 #include "cluster/master.hpp"
 
+#include "engine/interrupts.hpp"
+
 #include "cluster/runtime.hpp"
 #include "transport/bind_address.hpp"
 #include "transport/endpoint.hpp"
@@ -154,8 +156,11 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         }
         return true;
     };
-    while (!settled() && engine::clock::now() < deadline) {
-        rt.io().wait_until(settled, deadline, std::chrono::milliseconds(20));
+    {
+        uninterruptible shield; // a second Ctrl-C ends the run; one alone lets the start finish
+        while (!settled() && engine::clock::now() < deadline) {
+            rt.io().wait_until(settled, deadline, std::chrono::milliseconds(20));
+        }
     }
     std::string failure = batch_failure(manager.name(), ids, o.timeout);
     if (!failure.empty()) {

@@ -1,6 +1,7 @@
 #include "cluster/runtime.hpp"
 
 #include "calls/remote_error.hpp"
+#include "engine/interrupts.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/wire.hpp"
 #include "util/build_id.hpp"
@@ -365,6 +366,12 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
     case kind::exit:
         exit_requested_ = true;
         return;
+    case kind::interrupt: {
+        const std::size_t n = interrupt_running_calls();
+        DC_LOG(debug, "interrupted " << n << " running call(s)");
+        io().wake(); // sleeping waits recheck
+        return;
+    }
     case kind::channel_op: {
         auto req = take<std::uint64_t>(in, off);
         auto channel = take<std::uint64_t>(in, off);
@@ -400,6 +407,7 @@ bool runtime::run_call(const function_id& fn, std::span<const char> args, bytes&
         return true;
     }
     call_scope scope;
+    interruptible_call interruptible;
     try {
         invoke(fn, args, out);
         return false;

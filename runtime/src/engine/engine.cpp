@@ -1,5 +1,7 @@
 #include "engine/engine.hpp"
 
+#include "engine/interrupts.hpp"
+
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
@@ -269,6 +271,34 @@ void engine::release_role() {
 }
 
 bool engine::wait_until(const std::function<bool()>& ready, clock::time_point deadline,
+                        std::chrono::milliseconds recheck) {
+    const std::uint64_t start = terminal_interrupts();
+    auto stop = [&] { return ready() || wait_interrupted(start); };
+    wait_plain(stop, deadline, recheck);
+    if (ready()) return true;
+    if (wait_interrupted(start)) {
+        throw interrupted_error(current_interrupt_flag()
+                                    ? "this call was interrupted (dc::interrupt)"
+                                    : "interrupted (Ctrl-C); the cluster is still usable");
+    }
+    return false;
+}
+
+void engine::poll_now() {
+    if (driver_depth > 0) {
+        poll_once(0);
+        return;
+    }
+    if (!role_.try_lock()) return; // the driver reads for us
+    {
+        driving scope;
+        poll_once(0);
+    }
+    role_.unlock();
+    wake_sleepers();
+}
+
+bool engine::wait_plain(const std::function<bool()>& ready, clock::time_point deadline,
                         std::chrono::milliseconds recheck) {
     if (driver_depth > 0) return wait_inside_call(ready, deadline, recheck);
     while (!ready()) {

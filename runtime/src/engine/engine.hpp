@@ -52,9 +52,14 @@ public:
     /// Drives progress until ready() or the deadline; returns ready(). While blocked it rechecks
     /// ready() every `recheck` (for conditions that no message signals). ready() may be called
     /// again after it returned true: a condition that takes something must remember it did.
+    /// Throws dc::interrupted_error if, before ready(), the call this thread runs is interrupted
+    /// (or, outside calls, Ctrl-C reached the master): see engine/interrupts.hpp.
     bool wait_until(const std::function<bool()>& ready,
                     clock::time_point deadline = clock::time_point::max(),
                     std::chrono::milliseconds recheck = std::chrono::milliseconds(100));
+    /// Reads and acts on what has arrived, without waiting, if this thread may (a long call
+    /// checking for an interrupt).
+    void poll_now();
     /// Wakes a blocked driver (for conditions changed outside the engine).
     void wake();
     /// Starts the background driver (master only).
@@ -71,6 +76,8 @@ private:
         std::function<void()> on_ready;
     };
 
+    bool wait_plain(const std::function<bool()>& ready, clock::time_point deadline,
+                    std::chrono::milliseconds recheck);
     void poll_once(int timeout_ms);
     /// Reads what the watched descriptors have (waiting up to timeout_ms) into the inbox.
     /// Only the role holder calls it; returns the number of ready descriptors.

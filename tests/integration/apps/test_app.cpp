@@ -96,6 +96,28 @@ int run(const std::string& mode, int argc, char** argv) {
         return 0;
     }
     if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
+    if (mode == "ctrl_c") { // waits on a worker's long call until Ctrl-C, then carries on
+        const int w = dc::workers()[0];
+        auto call = dc::remotecall([] {
+            dc::sleep_for(std::chrono::seconds(60));
+            return 0;
+        }, w);
+        std::cout << "waiting" << std::endl;
+        try {
+            call.fetch();
+            std::cout << "not interrupted" << std::endl;
+            return 1;
+        } catch (const dc::interrupted_error& e) {
+            std::cout << "main interrupted: " << e.what() << std::endl;
+        }
+        try {
+            call.fetch();
+        } catch (const dc::remote_exception& e) {
+            std::cout << "call ended with " << e.type_name() << std::endl;
+        }
+        std::cout << "usable " << dc::remotecall_fetch([] { return dc::myid(); }, w) << std::endl;
+        return 0;
+    }
     if (mode == "uncaught") { // a remote error nobody catches
         return dc::remotecall_fetch(throws_on_worker, dc::workers()[0], 4);
     }

@@ -1,0 +1,52 @@
+#include <dc/interrupt.hpp>
+
+#include "cluster/runtime.hpp"
+#include "engine/interrupts.hpp"
+
+#include <dc/errors.hpp>
+
+namespace dc {
+
+void interrupt(const std::vector<int>& ids) {
+    auto& rt = detail::runtime::instance();
+    const detail::bytes frame{static_cast<char>(detail::kind::interrupt)};
+    for (int id : ids) {
+        if (id == rt.id()) {
+            detail::interrupt_running_calls();
+            rt.io().wake();
+        } else {
+            rt.send(id, frame);
+        }
+    }
+}
+
+bool interrupted() {
+    detail::interrupt_flag* flag = detail::current_interrupt_flag();
+    if (!flag) return false;
+    if (flag->load(std::memory_order_acquire)) return true;
+    // The interrupt may be waiting unread on a socket of this (busy) thread.
+    thread_local auto last_poll = std::chrono::steady_clock::time_point{};
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_poll >= std::chrono::milliseconds(1)) {
+        last_poll = now;
+        detail::runtime::instance().io().poll_now();
+    }
+    return flag->load(std::memory_order_acquire);
+}
+
+void check_interrupt() {
+    if (interrupted()) throw interrupted_error("this call was interrupted (dc::interrupt)");
+}
+
+void sleep_for(std::chrono::nanoseconds d) {
+    auto& io = detail::runtime::instance().io();
+    const auto deadline = detail::engine::clock::now() + d;
+    const auto recheck = std::min<std::chrono::milliseconds>(
+        std::chrono::milliseconds(100),
+        std::max(std::chrono::milliseconds(1),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(d)));
+    io.wait_until([deadline] { return detail::engine::clock::now() >= deadline; }, deadline,
+                  recheck);
+}
+
+} // namespace dc
