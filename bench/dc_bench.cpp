@@ -150,6 +150,28 @@ void count_heads() {
     report("count_heads_dc_fn", t_fn, "s");
 }
 
+std::int64_t low_bit(std::int64_t i) {
+    return i & 1;
+}
+
+/// A tiny body, where the call itself is the cost: lambda, plain function, dc::fn.
+void reduce_tiny_body() {
+    const std::int64_t n = 1'000'000'000;
+    auto t0 = clock_type::now();
+    auto a = dc::distributed_reduce(std::plus<>{}, 0, n, [](std::int64_t i) { return i & 1; });
+    const double t_lambda = seconds_since(t0);
+    t0 = clock_type::now();
+    auto b = dc::distributed_reduce(std::plus<>{}, 0, n, low_bit);
+    const double t_pointer = seconds_since(t0);
+    t0 = clock_type::now();
+    auto c = dc::distributed_reduce(std::plus<>{}, 0, n, dc::fn<low_bit>);
+    const double t_fn = seconds_since(t0);
+    if (a != b || b != c) std::abort();
+    report("tiny_body_lambda", t_lambda, "s");
+    report("tiny_body_function_pointer", t_pointer, "s");
+    report("tiny_body_dc_fn", t_fn, "s");
+}
+
 void reduce_overhead() {
     const auto n = static_cast<std::int64_t>(dc::nworkers());
     auto one = [](std::int64_t i) { return i; };
@@ -217,5 +239,6 @@ int main(int argc, char** argv) {
     if (what == "pmap" || what == "patterns") pmap_throughput();
     if (what == "heads" || what == "patterns") count_heads();
     if (what == "reduce" || what == "patterns") reduce_overhead();
+    if (what == "tiny" || what == "patterns") reduce_tiny_body();
     if (what == "channel" || what == "patterns") channels(worker);
 }
