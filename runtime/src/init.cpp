@@ -91,7 +91,8 @@ unsigned char wait_for_stop_signal() {
         while (::read(stop_signal_pipe[0], &sig, 1) != 1) {
         }
         const auto now = std::chrono::steady_clock::now();
-        if (sig != SIGINT || (interrupted_before && now - last_interrupt < std::chrono::seconds(2))) {
+        if (sig != SIGINT ||
+            (interrupted_before && now - last_interrupt < std::chrono::seconds(2))) {
             return sig;
         }
         interrupted_before = true;

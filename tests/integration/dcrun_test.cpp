@@ -150,8 +150,8 @@ TEST(dcrun, an_uncaught_remote_error_is_printed_with_the_workers_stack) {
 
 TEST(dcrun, one_ctrl_c_interrupts_the_running_calls_and_the_program_carries_on) {
     namespace bp = boost::process;
-    const auto out = std::filesystem::temp_directory_path() /
-                     ("dcrun_ctrl_c_" + std::to_string(::getpid()));
+    const auto out =
+        std::filesystem::temp_directory_path() / ("dcrun_ctrl_c_" + std::to_string(::getpid()));
     bp::child run(bp::exe = DCRUN_PATH, bp::args = {"-p", "1", TEST_APP_PATH, "ctrl_c"},
                   bp::std_out > out.string(), bp::std_err > bp::null);
     ASSERT_TRUE(wait_for_text(out, "waiting"));

@@ -22,7 +22,8 @@ TEST_F(cluster_test, a_remote_throw_arrives_as_remote_exception) {
         FAIL() << "expected remote_exception";
     } catch (const dc::remote_exception& e) {
         EXPECT_EQ(e.pid(), 2);
-        const auto worker_pid = dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); }, 2);
+        const auto worker_pid =
+            dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); }, 2);
         EXPECT_EQ(std::string(e.what()),
                   "On worker 2: (anonymous namespace)::custom_error: custom trouble (in "
                   "(anonymous namespace)::fail_with(int) on " +
@@ -43,8 +44,8 @@ TEST_F(cluster_test, a_remote_error_says_where_in_what_and_how_it_got_there) {
         char host[256] = {};
         ::gethostname(host, sizeof host - 1);
         EXPECT_EQ(e.host(), host);
-        EXPECT_EQ(e.os_pid(), dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); },
-                                                   ids_[0]));
+        EXPECT_EQ(e.os_pid(),
+                  dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); }, ids_[0]));
         EXPECT_EQ(e.function(), "(anonymous namespace)::fail_with(int)");
         // The worker's stack where it threw: the thrower, then dc's call machinery.
         EXPECT_NE(e.stacktrace().find("fail_with"), std::string::npos) << e.stacktrace();

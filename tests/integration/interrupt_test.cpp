@@ -6,8 +6,8 @@
 
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <string>
+#include <thread>
 
 namespace {
 

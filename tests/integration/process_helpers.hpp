@@ -40,5 +40,6 @@ bool wait_for_text(const std::filesystem::path& path, const std::string& text, i
 /// True once none of `pids` is alive (waits up to 10 s).
 bool all_gone(const std::vector<int>& pids);
 /// Stops the run `how`: "kill_master" (SIGKILL, nothing can clean up), "sigint" (twice, as
-/// Ctrl-C twice) or "sigterm" (sent to dcrun). True once the master and every worker are gone (waits up to 10 s).
+/// Ctrl-C twice) or "sigterm" (sent to dcrun). True once the master and every worker are gone
+/// (waits up to 10 s).
 bool stop_and_all_gone(running_cluster& c, const std::string& how);

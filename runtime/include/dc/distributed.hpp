@@ -74,8 +74,8 @@ auto distributed_reduce(Op op, std::int64_t first, std::int64_t last, F body) {
 }
 
 /// Julia's `@distributed for`: runs body(i) for i in [first, last), one contiguous chunk per
-/// worker, and returns at once (a plain function is best passed as `dc::fn<f>`, as above); the future completes when every chunk has (wait() rethrows the
-/// first error).
+/// worker, and returns at once (a plain function is best passed as `dc::fn<f>`, as above); the
+/// future completes when every chunk has (wait() rethrows the first error).
 template <class F> future<void> distributed_for(std::int64_t first, std::int64_t last, F body) {
     const auto ids = workers();
     std::vector<std::shared_ptr<detail::ref_state>> parts;

@@ -23,9 +23,9 @@ template <class T> struct future_shared {
     explicit future_shared(std::shared_ptr<ref_state> r) : ref(std::move(r)) {}
     std::shared_ptr<ref_state> ref;
     std::once_flag once;
-    std::optional<T> value;       ///< written once, inside `once`
+    std::optional<T> value;             ///< written once, inside `once`
     std::atomic<bool> has_value{false}; ///< set (release) after `value`: read it before `value`
-    T incoming{}; ///< where a large contiguous value is received directly
+    T incoming{};                       ///< where a large contiguous value is received directly
 };
 
 /// Fetches the value of `s` and decodes it. Vectors of arithmetic types are received straight

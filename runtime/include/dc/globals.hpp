@@ -11,8 +11,8 @@
 #include <dc/detail/calls.hpp>
 #include <dc/detail/global_store.hpp>
 #include <dc/procs.hpp>
-#include <dc/serialize.hpp>
 #include <dc/remotecall.hpp>
+#include <dc/serialize.hpp>
 #include <dc/wait_all.hpp>
 
 #include <any>

@@ -175,53 +175,54 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
         }
     } guard{flying, pool};
     try {
-    while (!queue.empty() || !flying.empty()) {
-        while (!queue.empty()) { // send a batch to every idle worker
-            auto worker = pool.try_take();
-            if (!worker && flying.empty()) worker = pool.take(); // throws when the pool is empty
-            if (!worker) break;
-            const std::size_t b = queue.back();
-            const std::size_t lo = b * batch, hi = std::min(xs.size(), lo + batch);
+        while (!queue.empty() || !flying.empty()) {
+            while (!queue.empty()) { // send a batch to every idle worker
+                auto worker = pool.try_take();
+                if (!worker && flying.empty())
+                    worker = pool.take(); // throws when the pool is empty
+                if (!worker) break;
+                const std::size_t b = queue.back();
+                const std::size_t lo = b * batch, hi = std::min(xs.size(), lo + batch);
+                try {
+                    flying.push_back({b, *worker,
+                                      future<detail::batch_result<R>>(detail::send_call(
+                                          &detail::run_batch<F, T, R>, *worker,
+                                          detail::call_mode::fetch, detail::callable<F>::of(f),
+                                          std::vector<T>(xs.begin() + lo, xs.begin() + hi),
+                                          static_cast<bool>(o.on_error)))});
+                    queue.pop_back();
+                } catch (const process_exited&) {
+                    pool.remove(*worker);
+                }
+            }
+            std::vector<std::shared_ptr<detail::ref_state>> states;
+            for (auto& fl : flying)
+                states.push_back(fl.result.state());
+            const std::size_t k = detail::wait_for_any(states);
+            flight fl = std::move(flying[k]);
+            flying.erase(flying.begin() + static_cast<long>(k));
+            const std::size_t lo = fl.index * batch;
             try {
-                flying.push_back({b, *worker,
-                                  future<detail::batch_result<R>>(detail::send_call(
-                                      &detail::run_batch<F, T, R>, *worker,
-                                      detail::call_mode::fetch, detail::callable<F>::of(f),
-                                      std::vector<T>(xs.begin() + lo, xs.begin() + hi),
-                                      static_cast<bool>(o.on_error)))});
-                queue.pop_back();
-            } catch (const process_exited&) {
-                pool.remove(*worker);
+                auto r = std::move(fl.result).fetch();
+                pool.put_back(fl.worker);
+                for (std::size_t i = 0; i < r.values.size(); ++i)
+                    out[lo + i] = std::move(r.values[i]);
+                for (std::size_t e = 0; e < r.failed.size(); ++e) {
+                    out[lo + r.failed[e]] = detail::error_value<R>(
+                        o, remote_exception(fl.worker, r.types[e], r.messages[e]));
+                }
+                bar.advance(r.values.size());
+            } catch (const process_exited& e) {
+                pool.remove(fl.worker);
+                if (attempts[fl.index] >= o.retry_delays.size()) throw;
+                std::this_thread::sleep_for(
+                    std::chrono::duration<double>(o.retry_delays[attempts[fl.index]++]));
+                queue.push_back(fl.index);
+            } catch (const remote_exception&) {
+                pool.put_back(fl.worker);
+                throw;
             }
         }
-        std::vector<std::shared_ptr<detail::ref_state>> states;
-        for (auto& fl : flying)
-            states.push_back(fl.result.state());
-        const std::size_t k = detail::wait_for_any(states);
-        flight fl = std::move(flying[k]);
-        flying.erase(flying.begin() + static_cast<long>(k));
-        const std::size_t lo = fl.index * batch;
-        try {
-            auto r = std::move(fl.result).fetch();
-            pool.put_back(fl.worker);
-            for (std::size_t i = 0; i < r.values.size(); ++i)
-                out[lo + i] = std::move(r.values[i]);
-            for (std::size_t e = 0; e < r.failed.size(); ++e) {
-                out[lo + r.failed[e]] = detail::error_value<R>(
-                    o, remote_exception(fl.worker, r.types[e], r.messages[e]));
-            }
-            bar.advance(r.values.size());
-        } catch (const process_exited& e) {
-            pool.remove(fl.worker);
-            if (attempts[fl.index] >= o.retry_delays.size()) throw;
-            std::this_thread::sleep_for(
-                std::chrono::duration<double>(o.retry_delays[attempts[fl.index]++]));
-            queue.push_back(fl.index);
-        } catch (const remote_exception&) {
-            pool.put_back(fl.worker);
-            throw;
-        }
-    }
     } catch (const interrupted_error&) {
         guard.interrupted = true;
         throw;

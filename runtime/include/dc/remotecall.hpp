@@ -114,8 +114,7 @@ template <class F, class... A> detail::result_of<F, A...> fetchfrom(int id, F f,
 /// Runs f(args...) on each process of `ids` (this one too when listed), all at once, and waits
 /// for all (Julia's @everywhere ids expr). Throws dc::composite_exception holding every
 /// process's error.
-template <class F, class... A>
-void everywhere(const std::vector<int>& ids, F f, const A&... args) {
+template <class F, class... A> void everywhere(const std::vector<int>& ids, F f, const A&... args) {
     std::vector<future<detail::result_of<F, const A&...>>> pending;
     bool here = false;
     for (int id : ids) {
@@ -146,8 +145,8 @@ void everywhere(const std::vector<int>& ids, F f, const A&... args) {
 /// Runs f(args...) on every process (master included) and waits for all. Throws
 /// dc::composite_exception holding every process's error.
 template <class F, class... A>
-    requires(!std::is_convertible_v<F, const std::vector<int>&>)
-void everywhere(F f, const A&... args) {
+requires(!std::is_convertible_v<F, const std::vector<int>&>) void everywhere(F f,
+                                                                             const A&... args) {
     everywhere(procs(), f, args...);
 }
 

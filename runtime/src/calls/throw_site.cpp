@@ -52,8 +52,8 @@ std::string last_throw_site() {
 }
 
 std::string function_name_at(const void* address) {
-    return boost::stacktrace::frame(reinterpret_cast<boost::stacktrace::frame::native_frame_ptr_t>(
-                                        address))
+    return boost::stacktrace::frame(
+               reinterpret_cast<boost::stacktrace::frame::native_frame_ptr_t>(address))
         .name();
 }
 
@@ -69,5 +69,5 @@ extern "C" void __cxa_throw(void* object, std::type_info* type, void (*destroy)(
     real(object, type, destroy);
     __builtin_unreachable();
 }
-}
+} // namespace __cxxabiv1
 #endif

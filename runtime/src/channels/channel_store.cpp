@@ -104,12 +104,11 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
         break;
     case channel_op::withdraw: {
         const auto waiting = take<std::uint64_t>(payload, off);
-        const auto gone = std::erase_if(c.takers, [&](const waiter& w) {
-                              return w.pid == pid && w.req == waiting;
-                          }) +
-                          std::erase_if(c.putters, [&](const putter& p) {
-                              return p.pid == pid && p.req == waiting;
-                          });
+        const auto gone =
+            std::erase_if(c.takers,
+                          [&](const waiter& w) { return w.pid == pid && w.req == waiting; }) +
+            std::erase_if(c.putters,
+                          [&](const putter& p) { return p.pid == pid && p.req == waiting; });
         out.push_back({pid, req, false, flag(gone > 0)});
         break;
     }

@@ -273,8 +273,7 @@ void runtime::reject(const std::shared_ptr<connection>& c, const std::string& wh
     c->shut_down();
 }
 
-std::string runtime::check_peer_hello(std::span<const char> body,
-                                  peer_hello_msg& hello) const {
+std::string runtime::check_peer_hello(std::span<const char> body, peer_hello_msg& hello) const {
     try {
         hello = decode_as<peer_hello_msg>(body.subspan(1));
     } catch (const std::exception&) {

@@ -18,7 +18,7 @@ namespace dc::detail {
 namespace {
 
 thread_local int driver_depth = 0;
-thread_local int calls_running = 0; // user calls this thread is executing (dispatched by us)
+thread_local int calls_running = 0;      // user calls this thread is executing (dispatched by us)
 thread_local bool read_as_guest = false; // read frames into the inbox while a send waited
 
 /// Marks this thread as the driver for a scope (exception-safe).

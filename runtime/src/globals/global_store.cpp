@@ -50,8 +50,8 @@ void* find_global(const std::string& name, const std::type_info& wanted) {
                              " stored; dc::sendto or dc::set_global store one)");
     }
     if (it->second.value.type() != wanted) {
-        throw missing_global("dc::global_ref: the global '" + name + "' on " + where() +
-                             " is a " + demangle(it->second.value.type().name()) + ", not a " +
+        throw missing_global("dc::global_ref: the global '" + name + "' on " + where() + " is a " +
+                             demangle(it->second.value.type().name()) + ", not a " +
                              demangle(wanted.name()));
     }
     return &it->second.value; // the caller any_casts to the type it asked for

@@ -98,10 +98,12 @@ int run(const std::string& mode, int argc, char** argv) {
     if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
     if (mode == "ctrl_c") { // waits on a worker's long call until Ctrl-C, then carries on
         const int w = dc::workers()[0];
-        auto call = dc::remotecall([] {
-            dc::sleep_for(std::chrono::seconds(60));
-            return 0;
-        }, w);
+        auto call = dc::remotecall(
+            [] {
+                dc::sleep_for(std::chrono::seconds(60));
+                return 0;
+            },
+            w);
         std::cout << "waiting" << std::endl;
         try {
             call.fetch();
