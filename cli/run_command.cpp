@@ -32,8 +32,12 @@ namespace {
 
 volatile std::sig_atomic_t master_pid = 0;
 
-void forward_signal(int sig) {
-    if (master_pid > 0) ::kill(master_pid, sig);
+// A signal from the terminal (Ctrl-C) reaches the whole foreground process group, the master
+// included: forwarding it would make one Ctrl-C two (and the master ends the run on the
+// second). Only signals sent to dcrun itself (kill, a scheduler) are passed on.
+void forward_signal(int sig, siginfo_t* info, void*) {
+    const bool from_terminal = info && info->si_code == SI_KERNEL;
+    if (master_pid > 0 && !from_terminal) ::kill(master_pid, sig);
 }
 
 struct usage_error : std::runtime_error {
@@ -302,8 +306,13 @@ int run_program(const run_options& o) {
         return exit_not_found;
     }
     master_pid = master.id();
-    for (int sig : {SIGINT, SIGTERM, SIGHUP})
-        std::signal(sig, forward_signal);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction action {};
+        action.sa_sigaction = forward_signal;
+        action.sa_flags = SA_SIGINFO | SA_RESTART;
+        ::sigemptyset(&action.sa_mask);
+        ::sigaction(sig, &action, nullptr);
+    }
     master.wait(ec);
     const int raw = master.native_exit_code();
     if (WIFSIGNALED(raw)) {

@@ -71,14 +71,18 @@ void interrupt_from_terminal() {
     auto& rt = detail::runtime::instance();
     detail::count_terminal_interrupt();
     detail::interrupt_running_calls();
-    for (int id : rt.ids()) {
-        if (id == rt.id()) continue;
-        try {
-            interrupt({id});
-        } catch (const std::exception&) { // it is gone: nothing to interrupt
-        }
-    }
     rt.io().wake();
+    // From a thread of its own: a send may wait (a worker busy receiving a large argument),
+    // and this thread must stay free to see the second Ctrl-C.
+    std::thread([ids = rt.ids(), self = rt.id()] {
+        for (int id : ids) {
+            if (id == self) continue;
+            try {
+                interrupt({id});
+            } catch (const std::exception&) { // it is gone: nothing to interrupt
+            }
+        }
+    }).detach();
 }
 
 /// Waits for the signal that ends the run: SIGTERM, or a SIGINT within 2 s of the previous one

@@ -4,6 +4,7 @@
 #include "cluster/runtime.hpp"
 #include "util/log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -37,8 +38,9 @@ void rmprocs(const std::vector<int>& ids, double waitfor_seconds) {
         throw std::invalid_argument("rmprocs: waitfor must be >= 0 seconds, got " +
                                     std::to_string(waitfor_seconds));
     }
-    detail::master::instance().rmprocs(
-        ids, std::chrono::milliseconds(static_cast<long long>(waitfor_seconds * 1000)));
+    constexpr double longest = 1e9; // ~30 years: Julia's default waitfor is "for ever"
+    detail::master::instance().rmprocs(ids, std::chrono::milliseconds(static_cast<long long>(
+                                                std::min(waitfor_seconds, longest) * 1000)));
 }
 
 std::vector<int> procs() {

@@ -166,6 +166,26 @@ TEST(dcrun, one_ctrl_c_interrupts_the_running_calls_and_the_program_carries_on) 
     std::filesystem::remove(out);
 }
 
+// Ctrl-C typed on a terminal reaches dcrun and the master at once (one foreground process
+// group): it must count as one press, not two. `script` gives the run a terminal; the ^C byte
+// written to it becomes SIGINT through the terminal's line discipline.
+TEST(dcrun, one_ctrl_c_typed_on_a_terminal_counts_once) {
+    namespace bp = boost::process;
+    const auto out =
+        std::filesystem::temp_directory_path() / ("dcrun_tty_ctrl_c_" + std::to_string(::getpid()));
+    const std::string cmd = std::string(DCRUN_PATH) + " -p 1 " + TEST_APP_PATH + " ctrl_c";
+    bp::opstream keys;
+    bp::child run(bp::exe = "/usr/bin/script", bp::args = {"-qec", cmd, "/dev/null"},
+                  bp::std_in<keys, bp::std_out> out.string(), bp::std_err > bp::null);
+    ASSERT_TRUE(wait_for_text(out, "waiting"));
+    keys << '\x03' << std::flush;
+    ASSERT_TRUE(wait_for_text(out, "usable 2")) << "one Ctrl-C ended the run";
+    keys.pipe().close();
+    run.wait();
+    EXPECT_EQ(run.exit_code(), 0);
+    std::filesystem::remove(out);
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

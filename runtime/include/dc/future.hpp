@@ -40,9 +40,9 @@ template <class T> T fetch_value(future_shared<T>& s) {
             s.incoming.resize((encoded_size - skip) / sizeof(element));
             return reinterpret_cast<char*>(s.incoming.data());
         });
-        struct unset {
+        struct unset { // an interrupted fetch may not free storage a transfer still fills
             ref_state& r;
-            ~unset() { r.set_sink(nullptr); }
+            ~unset() { r.abandon_sink(); }
         } guard{ref};
         auto encoded = ref.fetch_bytes();
         if (ref.placed()) {
@@ -55,6 +55,16 @@ template <class T> T fetch_value(future_shared<T>& s) {
     } else {
         return decode_as<T>(ref.fetch_bytes());
     }
+}
+
+/// The decoded value, fetched once (other threads wait for that fetch).
+template <class T> const T& cached_value(future_shared<T>& s) {
+    std::call_once(s.once, [&s] {
+        s.value.emplace(fetch_value(s));
+        s.has_value.store(true, std::memory_order_release);
+        s.ref->drop_encoded(); // the decoded copy is kept; do not hold the value twice
+    });
+    return *s.value;
 }
 
 inline ref_state& checked(const std::shared_ptr<ref_state>& s) {
@@ -86,8 +96,9 @@ public:
 
     template <class A> void save(A& ar) const {
         auto& state = detail::checked(ref());
-        // Another thread may be fetching right now: `value` is complete only once has_value is
-        // (and share() finds the encoded value dropped only after that).
+        // Another thread may be fetching right now: `value` is complete only once has_value is.
+        // share() declines once the value is here only decoded (or received straight into its
+        // storage); then the decoded value travels, once the fetch that makes it has ended.
         if (!shared_->has_value.load(std::memory_order_acquire)) {
             if (auto h = state.share()) {
                 ar(*h);
@@ -95,7 +106,7 @@ public:
             }
         }
         detail::bytes encoded; // fetched: the value travels, not a reference
-        detail::encode_into(encoded, *shared_->value);
+        detail::encode_into(encoded, detail::cached_value(*shared_));
         ar(state.share_inline(std::move(encoded)));
     }
     template <class A> void load(A& ar) {
@@ -109,15 +120,7 @@ private:
         static const std::shared_ptr<detail::ref_state> none;
         return shared_ ? shared_->ref : none;
     }
-    const T& get() {
-        auto& s = *shared_;
-        std::call_once(s.once, [&s] {
-            s.value.emplace(detail::fetch_value(s));
-            s.has_value.store(true, std::memory_order_release);
-            s.ref->drop_encoded(); // the decoded copy is kept; do not hold the value twice
-        });
-        return *s.value;
-    }
+    const T& get() { return detail::cached_value(*shared_); }
 
     std::shared_ptr<detail::future_shared<T>> shared_;
 };

@@ -42,6 +42,7 @@ void sendto(const std::vector<int>& ids, const std::string& name, const T& value
     detail::encode_into(args, name, value);
     const detail::function_id setter{detail::global_setter<T>::key, 0, 0};
     std::vector<future<void>> stores;
+    stores.reserve(ids.size());
     for (int id : ids) {
         stores.emplace_back(
             detail::submit_call(id, setter, detail::bytes(args), detail::call_mode::store));

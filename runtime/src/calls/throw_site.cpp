@@ -29,12 +29,15 @@ bool record_throw_sites(bool on) noexcept {
 }
 
 void remember_throw_site() noexcept {
-    if (!recording) return;
+    thread_local bool capturing = false; // a throw while capturing (bad_alloc) is not recorded
+    if (!recording || capturing) return;
+    capturing = true;
     try {
         last_site.emplace(frames_to_skip, most_frames);
     } catch (...) {
         last_site.reset();
     }
+    capturing = false;
 }
 
 std::string last_throw_site() {
@@ -61,7 +64,8 @@ std::string function_name_at(const void* address) {
 
 // The wrapper. Sanitizers intercept throws themselves; there the stack is simply not recorded.
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-namespace __cxxabiv1 {
+namespace __cxxabiv1 { // NOLINT(bugprone-reserved-identifier): the C++ runtime's own name
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 extern "C" void __cxa_throw(void* object, std::type_info* type, void (*destroy)(void*)) {
     dc::detail::remember_throw_site();
     using throw_fn = void (*)(void*, std::type_info*, void (*)(void*));

@@ -79,8 +79,14 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
             rt.forget(req);
             throw;
         }
-        auto answer = state->fetch_bytes();
-        return {answer.begin(), answer.end()};
+        try {
+            auto answer = state->fetch_bytes();
+            return {answer.begin(), answer.end()};
+        } catch (const remote_exception& e) {
+            if (e.type_name() == "dc::channel_closed")
+                throw channel_closed("dc::remote_channel: " + e.message());
+            throw;
+        }
     } catch (...) {
         rt.forget(req);
         throw;

@@ -183,6 +183,13 @@ std::size_t runtime::pending_count() const {
 
 void runtime::throttle() {
     if (pending_count() < max_in_flight) return;
+    static std::atomic<bool> told{false};
+    if (!told.exchange(true)) {
+        DC_LOG(info, max_in_flight << " requests unanswered: new calls wait until half are "
+                                      "(a loop firing calls faster than they run)");
+    }
+    // The call is sent already: an interrupt now would lose its future.
+    uninterruptible shield;
     engine_->wait_until([this] { return pending_count() < max_in_flight / 2; });
 }
 
@@ -305,7 +312,10 @@ bool runtime::greet_in_place(connection& c, std::span<const char> body) {
     runtime* rt = current.load();
     if (!rt || body.empty() || static_cast<kind>(body[0]) != kind::peer_hello) return false;
     peer_hello_msg hello;
-    if (!rt->check_peer_hello(body, hello).empty()) return false; // on_frame rejects it
+    const std::string why = rt->check_peer_hello(body, hello);
+    // A peer this process has not heard of yet (its peer_added may be in the same batch of
+    // frames) is admitted too: it showed the cookie and the build; on_frame rejects the rest.
+    if (!why.empty() && why.rfind("unknown process", 0) != 0) return false;
     rt->admit_peer(c, hello.from);
     return true;
 }

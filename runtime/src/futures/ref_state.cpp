@@ -2,6 +2,7 @@
 
 #include "calls/remote_error.hpp"
 #include "cluster/runtime.hpp"
+#include "engine/interrupts.hpp"
 #include "protocol/messages.hpp"
 #include "transport/wire.hpp"
 #include "util/log.hpp"
@@ -145,7 +146,7 @@ std::optional<ref_handle> ref_state::share() {
     // process's weight and drops the encoded value, each under the lock.
     std::unique_lock lock(mutex_);
     if (current() == status::here) {
-        if (!data_) return std::nullopt;
+        if (!data_ || placed_) return std::nullopt; // only the decoded value has it all
         h.has_value = true;
         h.is_error = remote_error_;
         h.value.assign(data_->begin() + static_cast<long>(offset_), data_->end());
@@ -190,6 +191,21 @@ void ref_state::drop_encoded() noexcept {
 void ref_state::set_sink(sink s) {
     std::lock_guard lock(mutex_);
     sink_ = std::move(s);
+}
+
+void ref_state::abandon_sink() noexcept {
+    bool receiving = false;
+    {
+        std::lock_guard lock(mutex_);
+        sink_ = nullptr;
+        receiving = placing_.load();
+    }
+    if (!receiving || current() != status::pending) return;
+    try {
+        uninterruptible shield;
+        runtime::instance().io().wait_until([this] { return current() != status::pending; });
+    } catch (...) { // the sender died: the transfer has ended too
+    }
 }
 
 char* ref_state::place(std::size_t encoded_size, std::size_t& skip) {

@@ -36,8 +36,11 @@ std::string where() {
 void store_global(const std::string& name, std::any value, std::uint64_t setter_key,
                   global_encoder encode) {
     auto& s = globals();
-    std::lock_guard lock(s.mutex);
-    s.values[name] = global{std::move(value), setter_key, encode};
+    global replaced{std::move(value), setter_key, encode};
+    {
+        std::lock_guard lock(s.mutex);
+        std::swap(s.values[name], replaced);
+    } // the old value is destroyed outside the lock (its destructor may use dc)
 }
 
 void* find_global(const std::string& name, const std::type_info& wanted) {

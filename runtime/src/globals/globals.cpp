@@ -4,9 +4,10 @@ namespace dc {
 namespace {
 
 // Runs on `from`: sends its value to each target as a call of the value's own setter.
-void pass_own_global(std::vector<int> to, std::string name) {
+void pass_own_global(const std::vector<int>& to, const std::string& name) {
     auto [setter, args] = detail::global_as_call(name);
     std::vector<future<void>> stores;
+    stores.reserve(to.size());
     for (int id : to) {
         if (id == myid()) continue; // already here
         stores.emplace_back(detail::submit_call(id, detail::function_id{setter, 0, 0},
@@ -23,6 +24,7 @@ void passobj(int from, const std::vector<int>& to, const std::string& name) {
 
 void clear_globals(const std::vector<int>& ids) {
     std::vector<future<void>> clears;
+    clears.reserve(ids.size());
     for (int id : ids)
         clears.push_back(remotecall([] { detail::clear_all_globals(); }, id));
     wait_all(clears);

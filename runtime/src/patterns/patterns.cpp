@@ -1,7 +1,6 @@
 #include <dc/detail/patterns.hpp>
 
 #include "cluster/runtime.hpp"
-#include "engine/interrupts.hpp"
 #include "util/demangle.hpp"
 
 #include <unistd.h>
@@ -26,8 +25,7 @@ std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states) 
 }
 
 void wait_for_all(const std::vector<std::shared_ptr<ref_state>>& states) noexcept {
-    uninterruptible shield; // called while an error (maybe an interrupt) is on its way out
-    try {
+    try { // an interrupt (Ctrl-C) ends the wait early
         runtime::instance().io().wait_until([&] {
             for (const auto& s : states) {
                 if (s->current() == ref_state::status::pending) return false;

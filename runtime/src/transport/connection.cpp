@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 
@@ -188,13 +189,27 @@ void connection::send(std::span<const char> head, std::span<const char> body) {
                     {const_cast<char*>(head.data()), head.size()},
                     {const_cast<char*>(body.data()), body.size()}};
     bool waited = false;
-    {
-        std::lock_guard lock(write_mutex_);
-        waited = send_all(iov, 3);
+    struct act_on_what_was_read { // also when the send throws
+        bool& waited;
+        ~act_on_what_was_read() {
+            if (send_waiter* w = waiter.load(std::memory_order_acquire); waited && w) {
+                w->after_waiting_send();
+            }
+        }
+    } after{waited};
+    std::unique_lock lock(write_mutex_, std::try_to_lock);
+    while (!lock.owns_lock()) { // another thread sends here: keep reading meanwhile
+        waited = true;
+        send_waiter* w = waiter.load(std::memory_order_acquire);
+        pollfd p{w ? w->read_while_sending() : -1, POLLIN, 0};
+        if (p.fd >= 0) {
+            ::poll(&p, 1, 1);
+        } else {
+            std::this_thread::yield();
+        }
+        lock.try_lock();
     }
-    if (send_waiter* w = waiter.load(std::memory_order_acquire); waited && w) {
-        w->after_waiting_send();
-    }
+    if (send_all(iov, 3)) waited = true;
 }
 
 bool connection::send_all(iovec* iov, std::size_t count) {

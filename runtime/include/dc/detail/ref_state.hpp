@@ -76,6 +76,9 @@ public:
     using sink = std::function<char*(std::size_t encoded_size, std::size_t& skip)>;
     /// Installs (or, with nullptr, removes) the sink used by the next fetch.
     void set_sink(sink s);
+    /// Removes the sink; if a value is being received into it, first waits until it is (the
+    /// sink's storage must outlive the transfer). Never throws.
+    void abandon_sink() noexcept;
     /// Called by the transport when a large value starts to arrive.
     char* place(std::size_t encoded_size, std::size_t& skip);
     /// Runs `callback` once the value is settled (here, done or failed): at once if it is, else
