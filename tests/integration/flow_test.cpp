@@ -44,7 +44,7 @@ long long first_wrong(const std::vector<std::uint64_t>& v, int from, int round) 
     return -1;
 }
 
-std::string checked(std::vector<std::uint64_t> v, int from, int round) {
+std::string checked(const std::vector<std::uint64_t>& v, int from, int round) {
     const long long bad = first_wrong(v, from, round);
     return bad < 0 ? "ok" : "word " + std::to_string(bad) + " wrong";
 }

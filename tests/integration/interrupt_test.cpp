@@ -14,14 +14,14 @@ namespace {
 using namespace std::chrono_literals;
 
 /// Sleeps (interruptibly) for a minute; `started` tells the test it runs.
-int sleep_a_minute(std::string started) {
+int sleep_a_minute(const std::string& started) {
     std::ofstream(started).put('x');
     dc::sleep_for(60s);
     return 1;
 }
 
 /// Computes until interrupted, asking now and then as a long loop would.
-long long compute_until_interrupted(std::string started) {
+long long compute_until_interrupted(const std::string& started) {
     std::ofstream(started).put('x');
     long long steps = 0;
     const auto give_up = std::chrono::steady_clock::now() + 60s;
@@ -32,7 +32,7 @@ long long compute_until_interrupted(std::string started) {
 }
 
 /// Waits on an empty channel.
-int take_from(dc::remote_channel<int> ch, std::string started) {
+int take_from(dc::remote_channel<int> ch, const std::string& started) {
     std::ofstream(started).put('x');
     return ch.take();
 }

@@ -17,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 /// Holds its worker until `path` exists, then says who it was.
-int hold_until(std::string path) {
+int hold_until(const std::string& path) {
     wait_for_file(path);
     return dc::myid();
 }
@@ -38,7 +38,7 @@ template <class T> T within(std::future<T>& f, const char* what) {
 
 /// Run on a worker: a pool of the two given workers, both busy holding gates; a third call
 /// must wait for the first one back.
-int pooled_call_inside_a_call(int a, int b, std::string gate_a, std::string gate_b) {
+int pooled_call_inside_a_call(int a, int b, const std::string& gate_a, const std::string& gate_b) {
     dc::worker_pool pool({a, b});
     auto first = dc::remotecall(hold_until, pool, gate_a);
     auto second = dc::remotecall(hold_until, pool, gate_b);
@@ -56,7 +56,7 @@ int fail_on_zero(int x) {
 }
 
 /// Slow unless it is item 0, which fails at once: pmap throws while other batches run.
-int slow_unless_zero(std::pair<int, std::string> item) {
+int slow_unless_zero(const std::pair<int, std::string>& item) {
     if (item.first == 0) throw std::runtime_error("item zero");
     wait_for_file(item.second);
     return item.first;

@@ -42,6 +42,7 @@ TEST_F(cluster_test, threads_send_a_future_while_another_thread_fetches_it_first
 TEST_F(cluster_test, threads_make_calls_to_every_worker_at_once) {
     std::atomic<int> wrong{0};
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 200; ++i) {

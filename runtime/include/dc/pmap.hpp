@@ -159,6 +159,7 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
         ~give_back_on_throw() {
             if (flying.empty()) return; // returned normally, or nothing was running
             std::vector<std::shared_ptr<detail::ref_state>> states;
+            states.reserve(flying.size());
             for (auto& fl : flying)
                 states.push_back(fl.result.state());
             if (!interrupted) detail::wait_for_all(states);
@@ -196,6 +197,7 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
                 }
             }
             std::vector<std::shared_ptr<detail::ref_state>> states;
+            states.reserve(flying.size());
             for (auto& fl : flying)
                 states.push_back(fl.result.state());
             const std::size_t k = detail::wait_for_any(states);
