@@ -17,6 +17,18 @@ bytes encoded_u64(std::uint64_t v) {
     return b;
 }
 
+// The answer of a request; a remote "channel closed" error comes back as dc::channel_closed.
+bytes answer_of(ref_state& state) {
+    try {
+        auto answer = state.fetch_bytes();
+        return {answer.begin(), answer.end()};
+    } catch (const remote_exception& e) {
+        if (e.type_name() == "dc::channel_closed")
+            throw channel_closed("dc::remote_channel: " + e.message());
+        throw;
+    }
+}
+
 } // namespace
 
 channel_handle::channel_handle(std::size_t capacity, int owner)
@@ -48,7 +60,6 @@ channel_handle::~channel_handle() {
 }
 
 // One operation: a request to the owner (or to this process's own store) and its answer.
-// A remote "channel closed" error comes back as dc::channel_closed.
 bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
     auto& rt = runtime::instance();
     auto state = std::make_shared<ref_state>(0, owner_, 0, ref_state::arrival::value);
@@ -64,12 +75,7 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
             detail::put(head, op);
             rt.send(owner_, head, payload);
         }
-        auto answer = state->fetch_bytes();
-        return {answer.begin(), answer.end()};
-    } catch (const remote_exception& e) {
-        if (e.type_name() == "dc::channel_closed")
-            throw channel_closed("dc::remote_channel: " + e.message());
-        throw;
+        return answer_of(*state);
     } catch (const interrupted_error&) {
         // Withdraw the waiting operation, so that no item goes to a taker that left (or is put
         // by a put that threw). If the owner had already answered, the answer is on its way:
@@ -79,14 +85,9 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
             rt.forget(req);
             throw;
         }
-        try {
-            auto answer = state->fetch_bytes();
-            return {answer.begin(), answer.end()};
-        } catch (const remote_exception& e) {
-            if (e.type_name() == "dc::channel_closed")
-                throw channel_closed("dc::remote_channel: " + e.message());
-            throw;
-        }
+        return answer_of(*state);
+    } catch (const channel_closed&) {
+        throw;
     } catch (...) {
         rt.forget(req);
         throw;
