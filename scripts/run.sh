@@ -22,7 +22,7 @@ case "$what" in
       -DDC_BUILD_EXAMPLES=OFF -DDC_BUILD_BENCH=OFF >/dev/null
     cmake --build build-tsan -j"$(nproc)" --target dc_integration_tests
     TSAN_OPTIONS="halt_on_error=1" ctest --test-dir build-tsan -j2 --output-on-failure \
-      --timeout 300 -R "threads_|pool|local_threads|two_workers_swapping"
+      --timeout 300 -R "threads_|pool|local_threads"
     ;;
   bench)
     bash bench/run.sh build
