@@ -477,6 +477,11 @@ void runtime::on_fetch(const std::shared_ptr<connection>& from, std::span<const 
 void runtime::apply_channel_op(std::uint64_t channel, std::uint8_t op, int pid, std::uint64_t req,
                                std::span<const char> payload) {
     for (auto& a : channels_.apply(channel, op, pid, req, payload)) {
+        if (a.is_error) { // the store does not know where it lives: say it (the owner)
+            auto e = decode_as<error_info>(a.payload);
+            a.payload.clear();
+            encode_into(a.payload, describe_refused_call(id(), host_, e.type, e.message));
+        }
         deliver(a.pid, a.req, a.is_error, std::move(a.payload));
     }
 }
