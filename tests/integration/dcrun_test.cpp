@@ -211,11 +211,27 @@ TEST(dcrun, bad_input_gets_a_clear_error_and_starts_nothing) {
     EXPECT_NE(bad_bind.err.find("lo 127.0.0.1"), std::string::npos) << bad_bind.err;
 }
 
+// What the master listens on (its debug log) is what --bind-to asked for, and TCP workers
+// (DC_TRANSPORT=tcp) reach it there.
 TEST(dcrun, bind_to_accepts_addresses_interfaces_and_blocks) {
-    for (const char* spec : {"127.0.0.1", "lo", "127.0.0.0/8", "::1"}) {
-        auto r = dcrun({"-p", "1", "--bind-to", spec, TEST_APP_PATH, "report"});
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"127.0.0.1", "tcp:127.0.0.1:"},
+        {"lo", "tcp:127.0.0.1:"},
+        {"127.0.0.0/8", "tcp:127.0.0.1:"},
+        {"::1", "tcp:[::1]:"}};
+    for (const auto& [spec, listening] : cases) {
+        auto r =
+            dcrun({"-p", "1", "--bind-to", spec, "--log-level", "debug", TEST_APP_PATH, "report"},
+                  {{"DC_TRANSPORT", "tcp"}});
         EXPECT_EQ(r.code, 0) << spec << ": " << r.err;
+        const auto line = lines_with(r.err, "dc[1] debug: listening on");
+        ASSERT_EQ(line.size(), 1u) << spec << ": " << r.err;
+        EXPECT_NE(line[0].find(" and " + listening), std::string::npos) << spec << ": " << line[0];
+        EXPECT_NE(r.out.find("worker 2 cwd="), std::string::npos) << spec << ": " << r.out;
     }
+    auto wrong = dcrun({"-p", "1", "--bind-to", "no-such-interface0", TEST_APP_PATH, "report"});
+    EXPECT_NE(wrong.code, 0);
+    EXPECT_NE(wrong.err.find("no-such-interface0"), std::string::npos) << wrong.err;
 }
 
 TEST(dcrun, log_level_debug_shows_the_launch_steps) {

@@ -8,10 +8,14 @@
 #include <thread>
 #include <unistd.h>
 
-/// Blocks until `path` exists (the remote side of a gate), then returns true.
-inline bool wait_for_file(std::string path) {
-    while (!std::filesystem::exists(path))
+/// Blocks until `path` exists (the remote side of a gate) and returns true, or returns false
+/// after 60 s, so that a gate nobody opens fails its test instead of hanging it.
+inline bool wait_for_file(const std::string& path) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!std::filesystem::exists(path)) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     return true;
 }
 
