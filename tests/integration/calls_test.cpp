@@ -38,36 +38,39 @@ point scale(const point& p, double k) {
 } // namespace
 
 TEST_F(cluster_test, remotecall_fetch_runs_a_plain_function_on_the_worker) {
-    EXPECT_EQ(dc::remotecall_fetch(add, 2, 20, 22), 42);
-    EXPECT_EQ(dc::remotecall_fetch(greet, 3, std::string("ada")), "hello ada from 3");
-    EXPECT_EQ(dc::remotecall_fetch(greet, 3, "string literal"), "hello string literal from 3");
+    EXPECT_EQ(dc::remotecall_fetch(add, ids_[0], 20, 22), 42);
+    EXPECT_EQ(dc::remotecall_fetch(greet, ids_[1], std::string("ada")),
+              "hello ada from " + std::to_string(ids_[1]));
+    EXPECT_EQ(dc::remotecall_fetch(greet, ids_[1], "string literal"),
+              "hello string literal from " + std::to_string(ids_[1]));
 }
 
 TEST_F(cluster_test, capture_less_lambdas_need_no_registration) {
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 2), 2);
-    EXPECT_EQ(dc::remotecall_fetch([](int a, double b) { return a * b; }, 3, 4, 2.5), 10.0);
-    EXPECT_EQ(dc::remotecall_fetch([](auto v) { return v + v; }, 2, std::string("ab")), "abab");
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[0]), ids_[0]);
+    EXPECT_EQ(dc::remotecall_fetch([](int a, double b) { return a * b; }, ids_[1], 4, 2.5), 10.0);
+    EXPECT_EQ(dc::remotecall_fetch([](auto v) { return v + v; }, ids_[0], std::string("ab")),
+              "abab");
 }
 
 TEST_F(cluster_test, remotecall_returns_at_once_and_fetch_brings_the_value) {
-    auto f = dc::remotecall([](int n) { return std::vector<int>(n, 7); }, 2, 1000);
-    EXPECT_EQ(f.where(), 2);
+    auto f = dc::remotecall([](int n) { return std::vector<int>(n, 7); }, ids_[0], 1000);
+    EXPECT_EQ(f.where(), ids_[0]);
     const auto& v = f.fetch();
     ASSERT_EQ(v.size(), 1000u);
     EXPECT_EQ(std::accumulate(v.begin(), v.end(), 0), 7000);
 }
 
 TEST_F(cluster_test, remotecall_wait_waits_for_completion) {
-    auto f = dc::remotecall_wait(set_value, 2, 5);
+    auto f = dc::remotecall_wait(set_value, ids_[0], 5);
     EXPECT_TRUE(f.isready());
-    EXPECT_EQ(dc::remotecall_fetch(get_value, 2), 5);
-    EXPECT_EQ(dc::remotecall_fetch(get_value, 3), 0);
+    EXPECT_EQ(dc::remotecall_fetch(get_value, ids_[0]), 5);
+    EXPECT_EQ(dc::remotecall_fetch(get_value, ids_[1]), 0);
 }
 
 TEST_F(cluster_test, remote_do_runs_without_a_reply_in_call_order) {
-    dc::remote_do(set_value, 3, 99);
+    dc::remote_do(set_value, ids_[1], 99);
     // Calls on one link run in order, so this sees remote_do's effect.
-    EXPECT_EQ(dc::remotecall_fetch(get_value, 3), 99);
+    EXPECT_EQ(dc::remotecall_fetch(get_value, ids_[1]), 99);
 }
 
 TEST_F(cluster_test, spawnat_any_worker_goes_round_robin) {
@@ -75,33 +78,38 @@ TEST_F(cluster_test, spawnat_any_worker_goes_round_robin) {
     for (int i = 0; i < 4; ++i)
         where.push_back(dc::spawnat(dc::any_worker, [] { return dc::myid(); }).fetch());
     std::sort(where.begin(), where.end());
-    EXPECT_EQ(where, (std::vector<int>{2, 2, 3, 3}));
-    EXPECT_EQ(dc::spawnat(3, [] { return dc::myid(); }).fetch(), 3);
+    EXPECT_EQ(where, (std::vector<int>{ids_[0], ids_[0], ids_[1], ids_[1]}));
+    EXPECT_EQ(dc::spawnat(ids_[1], [] { return dc::myid(); }).fetch(), ids_[1]);
 }
 
 TEST_F(cluster_test, fetchfrom_takes_the_id_first) {
     EXPECT_EQ(dc::fetchfrom(
-                  2, [](int x) { return x * dc::myid(); }, 21),
-              42);
+                  ids_[0], [](int x) { return x * dc::myid(); }, 21),
+              21 * ids_[0]);
 }
 
 TEST_F(cluster_test, everywhere_runs_on_every_process_master_included) {
     dc::everywhere(set_value, 11);
     EXPECT_EQ(g_value, 11);
-    EXPECT_EQ(dc::remotecall_fetch(get_value, 2), 11);
-    EXPECT_EQ(dc::remotecall_fetch(get_value, 3), 11);
+    EXPECT_EQ(dc::remotecall_fetch(get_value, ids_[0]), 11);
+    EXPECT_EQ(dc::remotecall_fetch(get_value, ids_[1]), 11);
 }
 
 TEST_F(cluster_test, everywhere_gathers_every_error) {
     try {
-        dc::everywhere([] {
-            if (dc::myid() != 2) throw std::runtime_error("no on " + std::to_string(dc::myid()));
-        });
+        dc::everywhere(
+            [](int spared) {
+                if (dc::myid() != spared)
+                    throw std::runtime_error("no on " + std::to_string(dc::myid()));
+            },
+            ids_[0]);
         FAIL() << "expected composite_exception";
     } catch (const dc::composite_exception& e) {
-        ASSERT_EQ(e.errors().size(), 2u); // master (1) and worker 3
+        ASSERT_EQ(e.errors().size(), 2u); // master (1) and the second worker
         EXPECT_NE(std::string(e.what()).find("no on 1"), std::string::npos);
-        EXPECT_NE(std::string(e.what()).find("On worker 3: std::runtime_error: no on 3"),
+        const auto second = std::to_string(ids_[1]);
+        EXPECT_NE(std::string(e.what()).find("On worker " + second +
+                                             ": std::runtime_error: no on " + second),
                   std::string::npos);
     }
 }
@@ -109,30 +117,35 @@ TEST_F(cluster_test, everywhere_gathers_every_error) {
 TEST_F(cluster_test, standard_and_user_types_cross_the_wire) {
     std::map<std::string, std::vector<int>> m{{"a", {1, 2}}, {"b", {}}};
     EXPECT_EQ(dc::remotecall_fetch(
-                  [](const std::map<std::string, std::vector<int>>& x) { return x; }, 2, m),
+                  [](const std::map<std::string, std::vector<int>>& x) { return x; }, ids_[0], m),
               m);
     std::optional<int> none;
-    EXPECT_EQ(dc::remotecall_fetch([](std::optional<int> o) { return o; }, 2, none), none);
+    EXPECT_EQ(dc::remotecall_fetch([](std::optional<int> o) { return o; }, ids_[0], none), none);
     auto t = std::make_tuple(1, std::string("two"), 3.0);
-    EXPECT_EQ(dc::remotecall_fetch([](std::tuple<int, std::string, double> x) { return x; }, 3, t),
-              t);
-    auto p = dc::remotecall_fetch(scale, 2, point{1, 2, "p"}, 3.0);
+    EXPECT_EQ(
+        dc::remotecall_fetch([](std::tuple<int, std::string, double> x) { return x; }, ids_[1], t),
+        t);
+    auto p = dc::remotecall_fetch(scale, ids_[0], point{1, 2, "p"}, 3.0);
     EXPECT_EQ(p.x, 3);
     EXPECT_EQ(p.y, 6);
     EXPECT_EQ(p.label, "p*");
     std::vector<double> big(1 << 20);
     std::iota(big.begin(), big.end(), 0.0);
-    EXPECT_EQ(dc::remotecall_fetch([](const std::vector<double>& v) { return v; }, 3, big), big);
+    EXPECT_EQ(dc::remotecall_fetch([](const std::vector<double>& v) { return v; }, ids_[1], big),
+              big);
 }
 
 TEST_F(cluster_test, a_worker_calls_another_worker) {
     const int answer = dc::remotecall_fetch(
-        [] { return dc::remotecall_fetch([](int x) { return x + dc::myid(); }, 3, 100); }, 2);
-    EXPECT_EQ(answer, 103);
+        [](int other) {
+            return dc::remotecall_fetch([](int x) { return x + dc::myid(); }, other, 100);
+        },
+        ids_[0], ids_[1]);
+    EXPECT_EQ(answer, 100 + ids_[1]);
     // And the reverse link, plus a call back to the master.
-    EXPECT_EQ(
-        dc::remotecall_fetch([] { return dc::remotecall_fetch([] { return dc::myid(); }, 1); }, 3),
-        1);
+    EXPECT_EQ(dc::remotecall_fetch(
+                  [] { return dc::remotecall_fetch([] { return dc::myid(); }, 1); }, ids_[1]),
+              1);
 }
 
 TEST(single_process, calls_to_id_1_run_in_process_without_workers) {
@@ -147,13 +160,15 @@ TEST(single_process, calls_to_id_1_run_in_process_without_workers) {
 
 TEST_F(cluster_test, a_call_blocked_on_another_process_does_not_stall_its_worker) {
     file_gate gate("dc_blocked_call");
-    // Worker 2 runs a call that waits for worker 3, which waits for the gate.
-    auto blocked = dc::remotecall(
-        [](std::string path) { return dc::remotecall_fetch(wait_for_file, 3, path); }, 2,
-        gate.path());
-    // Worker 2 still serves other calls, including ones that call out themselves.
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 2), 2);
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::remotecall_fetch([] { return 7; }, 1); }, 2), 7);
+    // The first worker runs a call that waits for the second, which waits for the gate.
+    auto blocked =
+        dc::remotecall([](std::string path,
+                          int other) { return dc::remotecall_fetch(wait_for_file, other, path); },
+                       ids_[0], gate.path(), ids_[1]);
+    // The first worker still serves other calls, including ones that call out themselves.
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[0]), ids_[0]);
+    EXPECT_EQ(
+        dc::remotecall_fetch([] { return dc::remotecall_fetch([] { return 7; }, 1); }, ids_[0]), 7);
     EXPECT_FALSE(blocked.isready());
     gate.open();
     EXPECT_TRUE(blocked.fetch());

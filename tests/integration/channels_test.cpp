@@ -44,8 +44,8 @@ TEST_F(cluster_test, a_channel_on_the_master_works_like_a_queue) {
 }
 
 TEST_F(cluster_test, items_left_in_a_closed_channel_can_still_be_taken) {
-    channel ch(4, 2); // owned by worker 2
-    EXPECT_EQ(ch.where(), 2);
+    channel ch(4, ids_[0]); // owned by the first worker
+    EXPECT_EQ(ch.where(), ids_[0]);
     ch.put(7);
     ch.put(8);
     ch.close();
@@ -55,34 +55,35 @@ TEST_F(cluster_test, items_left_in_a_closed_channel_can_still_be_taken) {
 }
 
 TEST_F(cluster_test, put_waits_while_full_and_take_while_empty) {
-    channel ch(2, 3);
+    channel ch(2, ids_[1]);
     ch.put(1);
     ch.put(2);
-    auto third = dc::remotecall([](channel c) { c.put(3); }, 2, ch); // must wait: full
+    auto third = dc::remotecall([](channel c) { c.put(3); }, ids_[0], ch); // must wait: full
     EXPECT_FALSE(third.isready());
     EXPECT_EQ(ch.take(), 1);
     third.wait(); // now there was room
     EXPECT_EQ(ch.take(), 2);
     EXPECT_EQ(ch.take(), 3);
-    auto waiting = dc::remotecall([](channel c) { return c.take(); }, 2, ch); // must wait: empty
+    auto waiting =
+        dc::remotecall([](channel c) { return c.take(); }, ids_[0], ch); // must wait: empty
     EXPECT_FALSE(waiting.isready());
     ch.put(42);
     EXPECT_EQ(waiting.fetch(), 42);
 }
 
 TEST_F(cluster_test, an_unbuffered_channel_hands_items_over_directly) {
-    channel ch(0, 2);
-    auto putter = dc::remotecall([](channel c) { c.put(5); }, 3, ch);
+    channel ch(0, ids_[0]);
+    auto putter = dc::remotecall([](channel c) { c.put(5); }, ids_[1], ch);
     EXPECT_FALSE(putter.isready());
     EXPECT_EQ(ch.take(), 5);
     putter.wait();
 }
 
 TEST(channels, producers_and_a_consumer_on_three_processes_share_a_channel_of_a_fourth) {
-    auto ids = dc::addprocs(3); // 2, 3, 4
-    channel ch(5, 4);           // buffered, owned by a third process
-    auto consumer = dc::remotecall(sum_until_closed, 3, ch);
-    auto producer = dc::remotecall(produce, 2, ch, 1, 100);
+    auto ids = dc::addprocs(3);
+    channel ch(5, ids[2]); // buffered, owned by a third process
+    auto consumer = dc::remotecall(sum_until_closed, ids[1], ch);
+    auto producer = dc::remotecall(produce, ids[0], ch, 1, 100);
     produce(ch, 101, 100); // the master produces too
     producer.wait();
     ch.close();
@@ -91,28 +92,28 @@ TEST(channels, producers_and_a_consumer_on_three_processes_share_a_channel_of_a_
 }
 
 TEST_F(cluster_test, a_blocked_take_inside_a_call_does_not_stall_the_worker) {
-    channel ch(1, 3);
-    auto blocked = dc::remotecall([](channel c) { return c.take(); }, 2, ch);
-    // Worker 2 serves other calls while its first call waits for an item.
+    channel ch(1, ids_[1]);
+    auto blocked = dc::remotecall([](channel c) { return c.take(); }, ids_[0], ch);
+    // The first worker serves other calls while its first call waits for an item.
     for (int i = 0; i < 5; ++i)
-        EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 2), 2);
+        EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[0]), ids_[0]);
     // Even a call that feeds the blocked one, on the same worker.
-    dc::remotecall_fetch([](channel c) { c.put(9); }, 2, ch);
+    dc::remotecall_fetch([](channel c) { c.put(9); }, ids_[0], ch);
     EXPECT_EQ(blocked.fetch(), 9);
 }
 
 TEST_F(cluster_test, a_consumer_and_producer_on_one_worker_do_not_deadlock) {
     channel ch(1, 1);
-    auto consumer = dc::remotecall(sum_until_closed, 2, ch);
-    auto producer = dc::remotecall(produce, 2, ch, 1, 50); // more items than the capacity
+    auto consumer = dc::remotecall(sum_until_closed, ids_[0], ch);
+    auto producer = dc::remotecall(produce, ids_[0], ch, 1, 50); // more items than the capacity
     producer.wait();
     ch.close();
     EXPECT_EQ(consumer.fetch(), 50 * 51 / 2);
 }
 
 TEST_F(cluster_test, takers_waiting_on_a_closing_channel_are_told) {
-    channel ch(1, 2);
-    auto waiting = dc::remotecall([](channel c) { return c.take(); }, 3, ch);
+    channel ch(1, ids_[0]);
+    auto waiting = dc::remotecall([](channel c) { return c.take(); }, ids_[1], ch);
     EXPECT_FALSE(waiting.isready());
     ch.close();
     try {
@@ -126,13 +127,13 @@ TEST_F(cluster_test, takers_waiting_on_a_closing_channel_are_told) {
 TEST_F(cluster_test, dropped_channels_are_freed_on_their_owner) {
     auto owned = [] { return dc::detail::runtime::instance().channels().size(); };
     {
-        channel ch(1, 2);
-        dc::remotecall_fetch([](channel c) { return c.isopen(); }, 3, ch);
-        EXPECT_EQ(dc::remotecall_fetch(owned, 2), 1u);
+        channel ch(1, ids_[0]);
+        dc::remotecall_fetch([](channel c) { return c.isopen(); }, ids_[1], ch);
+        EXPECT_EQ(dc::remotecall_fetch(owned, ids_[0]), 1u);
     }
     std::size_t left = 1;
-    for (int i = 0; i < 500 && left; ++i) { // worker 3 returns its share over its own link
-        left = dc::remotecall_fetch(owned, 2);
+    for (int i = 0; i < 500 && left; ++i) { // the second worker returns its share over its own link
+        left = dc::remotecall_fetch(owned, ids_[0]);
         if (left) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_EQ(left, 0u);
@@ -141,13 +142,13 @@ TEST_F(cluster_test, dropped_channels_are_freed_on_their_owner) {
 TEST_F(cluster_test, the_owner_itself_waits_on_its_own_empty_channel) {
     channel ch(1); // owned by the master
     file_gate gate("dc_owner_waits");
-    // Worker 2 puts only after the gate opens, so the take below really waits.
+    // The first worker puts only after the gate opens, so the take below really waits.
     auto putter = dc::remotecall(
         [](channel c, std::string path) {
             wait_for_file(path);
             c.put(11);
         },
-        2, ch, gate.path());
+        ids_[0], ch, gate.path());
     gate.open();
     EXPECT_EQ(ch.take(), 11);
     putter.wait();

@@ -18,22 +18,23 @@ int fail_with(int code) {
 
 TEST_F(cluster_test, a_remote_throw_arrives_as_remote_exception) {
     try {
-        dc::remotecall_fetch(fail_with, 2, 1);
+        dc::remotecall_fetch(fail_with, ids_[0], 1);
         FAIL() << "expected remote_exception";
     } catch (const dc::remote_exception& e) {
-        EXPECT_EQ(e.pid(), 2);
+        EXPECT_EQ(e.pid(), ids_[0]);
         const auto worker_pid =
-            dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); }, 2);
+            dc::remotecall_fetch([] { return static_cast<long long>(::getpid()); }, ids_[0]);
         EXPECT_EQ(std::string(e.what()),
-                  "On worker 2: (anonymous namespace)::custom_error: custom trouble (in "
-                  "(anonymous namespace)::fail_with(int) on " +
+                  "On worker " + std::to_string(ids_[0]) +
+                      ": (anonymous namespace)::custom_error: custom trouble (in "
+                      "(anonymous namespace)::fail_with(int) on " +
                       e.host() + ", pid " + std::to_string(worker_pid) + ")");
         EXPECT_EQ(e.message(), "custom trouble");
         EXPECT_EQ(e.type_name(), "(anonymous namespace)::custom_error");
     }
-    EXPECT_THROW(dc::remotecall_fetch(fail_with, 3, 2), dc::remote_exception);
+    EXPECT_THROW(dc::remotecall_fetch(fail_with, ids_[1], 2), dc::remote_exception);
     // The worker keeps serving.
-    EXPECT_EQ(dc::remotecall_fetch(fail_with, 2, 5), 5);
+    EXPECT_EQ(dc::remotecall_fetch(fail_with, ids_[0], 5), 5);
 }
 
 TEST_F(cluster_test, a_remote_error_says_where_in_what_and_how_it_got_there) {
@@ -69,11 +70,11 @@ TEST_F(cluster_test, a_remote_error_says_where_in_what_and_how_it_got_there) {
 }
 
 TEST_F(cluster_test, errors_are_kept_in_futures_and_rethrown_by_wait_and_fetch) {
-    auto f = dc::remotecall(fail_with, 2, 1);
+    auto f = dc::remotecall(fail_with, ids_[0], 1);
     EXPECT_THROW(f.wait(), dc::remote_exception);
     EXPECT_THROW(f.fetch(), dc::remote_exception);
     EXPECT_THROW(f.fetch(), dc::remote_exception); // every time
-    EXPECT_THROW(dc::remotecall_wait(fail_with, 3, 1), dc::remote_exception);
+    EXPECT_THROW(dc::remotecall_wait(fail_with, ids_[1], 1), dc::remote_exception);
 }
 
 TEST_F(cluster_test, a_dead_worker_fails_pending_and_later_calls) {
@@ -82,24 +83,25 @@ TEST_F(cluster_test, a_dead_worker_fails_pending_and_later_calls) {
             ::kill(::getpid(), SIGKILL);
             return 0;
         },
-        2);
+        ids_[0]);
     try {
         pending.fetch();
         FAIL() << "expected process_exited";
     } catch (const dc::process_exited& e) {
-        EXPECT_EQ(e.pid(), 2);
+        EXPECT_EQ(e.pid(), ids_[0]);
     }
-    EXPECT_THROW(dc::remotecall_fetch([] { return 1; }, 2), dc::process_exited);
-    EXPECT_EQ(dc::workers(), std::vector<int>{3});
+    EXPECT_THROW(dc::remotecall_fetch([] { return 1; }, ids_[0]), dc::process_exited);
+    EXPECT_EQ(dc::workers(), std::vector<int>{ids_[1]});
     // The master and the other worker carry on, and so do new workers.
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 3), 3);
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[1]), ids_[1]);
     auto added = dc::addprocs(1);
     EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, added[0]), added[0]);
 }
 
 TEST_F(cluster_test, the_survivors_learn_that_a_worker_died) {
-    dc::remote_do([] { ::_exit(9); }, 3);
-    EXPECT_THROW(dc::remotecall_fetch([] { return 1; }, 3), dc::process_exited);
-    // Worker 2 is told by the master and fails a call to 3 at once.
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::procs(); }, 2), (std::vector<int>{1, 2}));
+    dc::remote_do([] { ::_exit(9); }, ids_[1]);
+    EXPECT_THROW(dc::remotecall_fetch([] { return 1; }, ids_[1]), dc::process_exited);
+    // The first worker is told by the master and fails a call to the second at once.
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::procs(); }, ids_[0]),
+              (std::vector<int>{1, ids_[0]}));
 }

@@ -91,7 +91,7 @@ TEST_F(cluster_test, pmap_balances_load_dynamically) {
 TEST_F(cluster_test, pmap_automatic_batches_use_every_worker) {
     auto where = dc::pmap([](int) { return dc::myid(); }, range(10000));
     std::set<int> used(where.begin(), where.end());
-    EXPECT_EQ(used, (std::set<int>{2, 3}));
+    EXPECT_EQ(used, (std::set<int>{ids_[0], ids_[1]}));
 }
 
 TEST_F(cluster_test, pmap_on_error_puts_a_value_in_place) {
@@ -134,8 +134,8 @@ TEST_F(cluster_test, pmap_without_retries_names_the_worker_that_died) {
         dc::pmap(die_once_at_5, with_marker(20, marker.path()));
         FAIL() << "expected process_exited";
     } catch (const dc::process_exited& e) {
-        EXPECT_TRUE(e.pid() == 2 || e.pid() == 3) << e.what();
-        EXPECT_EQ(dc::workers(), std::vector<int>{e.pid() == 2 ? 3 : 2});
+        EXPECT_TRUE(e.pid() == ids_[0] || e.pid() == ids_[1]) << e.what();
+        EXPECT_EQ(dc::workers(), std::vector<int>{e.pid() == ids_[0] ? ids_[1] : ids_[0]});
     }
 }
 
@@ -151,13 +151,13 @@ TEST_F(cluster_test, pmap_can_run_on_local_threads) {
 
 TEST_F(cluster_test, remotecall_on_a_pool_picks_an_idle_worker) {
     file_gate gate("dc_pool_gate");
-    dc::worker_pool pool({2, 3});
+    dc::worker_pool pool({ids_[0], ids_[1]});
     auto busy = dc::remotecall(wait_for_file, pool, gate.path());
     auto other = dc::remotecall([] { return dc::myid(); }, pool);
     EXPECT_NE(other.fetch(), busy.where()); // the busy worker was not handed out again
     gate.open();
     EXPECT_TRUE(busy.fetch());
-    EXPECT_EQ(dc::default_worker_pool().workers(), (std::vector<int>{2, 3}));
+    EXPECT_EQ(dc::default_worker_pool().workers(), (std::vector<int>{ids_[0], ids_[1]}));
 }
 
 TEST_F(cluster_test, distributed_reduce_reduces_contiguous_chunks_in_order) {
@@ -179,7 +179,7 @@ TEST_F(cluster_test, distributed_reduce_reduces_contiguous_chunks_in_order) {
             return a;
         },
         0, 4, [](std::int64_t) { return std::vector<int>{dc::myid()}; });
-    EXPECT_EQ(firsts, (std::vector<int>{2, 2, 3, 3}));
+    EXPECT_EQ(firsts, (std::vector<int>{ids_[0], ids_[0], ids_[1], ids_[1]}));
     EXPECT_THROW(dc::distributed_reduce(std::plus<>{}, 5, 5, [](std::int64_t i) { return i; }),
                  std::invalid_argument);
 }
@@ -187,7 +187,7 @@ TEST_F(cluster_test, distributed_reduce_reduces_contiguous_chunks_in_order) {
 TEST_F(cluster_test, distributed_for_returns_at_once_and_runs_every_index) {
     auto done = dc::distributed_for(0, 1001, visit);
     done.wait();
-    EXPECT_EQ(dc::remotecall_fetch(visits, 2) + dc::remotecall_fetch(visits, 3), 1001);
+    EXPECT_EQ(dc::remotecall_fetch(visits, ids_[0]) + dc::remotecall_fetch(visits, ids_[1]), 1001);
     auto failing = dc::distributed_for(0, 10, [](std::int64_t i) {
         if (i == 7) throw std::runtime_error("seven");
     });

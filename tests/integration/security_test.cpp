@@ -57,25 +57,25 @@ std::string hello_with_cookie(const std::string& cookie) {
 
 TEST_F(cluster_test, a_wrong_cookie_is_refused) {
     EXPECT_TRUE(master_hangs_up_after(hello_with_cookie(std::string(32, 'x'))));
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 2), 2);
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[0]), ids_[0]);
 }
 
 TEST_F(cluster_test, garbage_bytes_are_refused) {
     EXPECT_TRUE(master_hangs_up_after("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
     EXPECT_TRUE(
         master_hangs_up_after(frame({'\x04', 'j', 'u', 'n', 'k'}))); // a call, unauthenticated
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 3), 3);
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[1]), ids_[1]);
 }
 
 TEST_F(cluster_test, absurd_frame_lengths_are_refused_before_allocating) {
     EXPECT_TRUE(master_hangs_up_after(std::string(8, '\xff')));
     EXPECT_TRUE(master_hangs_up_after(frame(dc::detail::bytes(70 * 1024, '\x01'))));
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 2), 2);
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[0]), ids_[0]);
 }
 
 TEST_F(cluster_test, a_worker_refuses_peers_without_the_cookie) {
-    auto worker_tcp =
-        dc::remotecall_fetch([] { return dc::detail::runtime::instance().addresses()[1]; }, 2);
+    auto worker_tcp = dc::remotecall_fetch(
+        [] { return dc::detail::runtime::instance().addresses()[1]; }, ids_[0]);
     int fd = dc::detail::connect_to(worker_tcp, std::chrono::seconds(5));
     dc::detail::peer_hello_msg hello{dc::detail::protocol_magic, "wrong", 1, ""};
     dc::detail::bytes body{static_cast<char>(dc::detail::kind::peer_hello)};
@@ -87,7 +87,7 @@ TEST_F(cluster_test, a_worker_refuses_peers_without_the_cookie) {
     char c;
     EXPECT_LE(::recv(fd, &c, 1, 0), 0);
     ::close(fd);
-    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, 2), 2);
+    EXPECT_EQ(dc::remotecall_fetch([] { return dc::myid(); }, ids_[0]), ids_[0]);
 }
 
 TEST_F(cluster_test, the_cookie_is_on_no_command_line) {
