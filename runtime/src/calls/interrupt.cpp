@@ -5,6 +5,8 @@
 
 #include <dc/errors.hpp>
 
+#include <algorithm>
+
 namespace dc {
 
 void interrupt(const std::vector<int>& ids) {
@@ -41,10 +43,8 @@ void check_interrupt() {
 void sleep_for(std::chrono::nanoseconds d) {
     auto& io = detail::runtime::instance().io();
     const auto deadline = detail::engine::clock::now() + d;
-    const auto recheck = std::min<std::chrono::milliseconds>(
-        std::chrono::milliseconds(100),
-        std::max(std::chrono::milliseconds(1),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(d)));
+    const auto recheck = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(d),
+                                    std::chrono::milliseconds(1), std::chrono::milliseconds(100));
     io.wait_until([deadline] { return detail::engine::clock::now() >= deadline; }, deadline,
                   recheck);
 }

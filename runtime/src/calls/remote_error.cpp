@@ -4,6 +4,9 @@
 #include "util/demangle.hpp"
 
 #include <dc/detail/callable.hpp>
+#include <dc/detail/patterns.hpp>
+
+#include <tuple>
 
 #include <unistd.h>
 
@@ -50,14 +53,7 @@ call_scope::~call_scope() {
 error_info describe_failed_call(int pid, const std::string& host, const function_id& fn) {
     error_info e;
     e.pid = pid;
-    e.type = current_exception_type();
-    try {
-        throw;
-    } catch (const std::exception& ex) {
-        e.message = ex.what();
-    } catch (...) {
-        e.message = "(an exception not derived from std::exception)";
-    }
+    std::tie(e.type, e.message) = describe_current_exception();
     e.host = host;
     e.os_pid = ::getpid();
     e.function = name_of_called(fn);

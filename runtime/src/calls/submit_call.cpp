@@ -32,12 +32,13 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
     put(head, fn.image);
     put(head, fn.offset);
     std::shared_ptr<ref_state> state;
+    std::size_t in_flight = 0;
     if (mode != call_mode::oneway) {
         const auto weight = mode == call_mode::store ? value_store::initial_weight : 0;
         state = std::make_shared<ref_state>(req, pid, weight,
                                             mode == call_mode::store ? ref_state::arrival::done
                                                                      : ref_state::arrival::value);
-        rt.expect(req, pid, state);
+        in_flight = rt.expect(req, pid, state);
     }
     try {
         rt.send(pid, head, args);
@@ -45,7 +46,7 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
         if (state) rt.forget(req);
         throw;
     }
-    if (state) rt.throttle();
+    rt.throttle(in_flight);
     return state;
 }
 

@@ -171,18 +171,14 @@ std::uint64_t runtime::new_request_id() noexcept {
     return (static_cast<std::uint64_t>(id()) << 40) | next_request_.fetch_add(1);
 }
 
-void runtime::expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state) {
+std::size_t runtime::expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state) {
     std::lock_guard lock(mutex_);
     pending_[req] = {pid, std::move(state)};
-}
-
-std::size_t runtime::pending_count() const {
-    std::lock_guard lock(mutex_);
     return pending_.size();
 }
 
-void runtime::throttle() {
-    if (pending_count() < max_in_flight) return;
+void runtime::throttle(std::size_t in_flight) {
+    if (in_flight < max_in_flight) return;
     static std::atomic<bool> told{false};
     if (!told.exchange(true)) {
         DC_LOG(info, max_in_flight << " requests unanswered: new calls wait until half are "
@@ -190,7 +186,10 @@ void runtime::throttle() {
     }
     // The call is sent already: an interrupt now would lose its future.
     uninterruptible shield;
-    engine_->wait_until([this] { return pending_count() < max_in_flight / 2; });
+    engine_->wait_until([this] {
+        std::lock_guard lock(mutex_);
+        return pending_.size() < max_in_flight / 2;
+    });
 }
 
 void runtime::forget(std::uint64_t req) {
@@ -291,7 +290,6 @@ std::string runtime::check_peer_hello(std::span<const char> body, peer_hello_msg
     if (hello.build_id != main_build_id()) {
         return "worker " + std::to_string(hello.from) + " runs a different build";
     }
-    if (!knows(hello.from)) return "unknown process " + std::to_string(hello.from);
     return "";
 }
 
@@ -312,10 +310,9 @@ bool runtime::greet_in_place(connection& c, std::span<const char> body) {
     runtime* rt = current.load();
     if (!rt || body.empty() || static_cast<kind>(body[0]) != kind::peer_hello) return false;
     peer_hello_msg hello;
-    const std::string why = rt->check_peer_hello(body, hello);
     // A peer this process has not heard of yet (its peer_added may be in the same batch of
-    // frames) is admitted too: it showed the cookie and the build; on_frame rejects the rest.
-    if (!why.empty() && why.rfind("unknown process", 0) != 0) return false;
+    // frames) is admitted too: it showed the cookie and the build. on_frame rejects the rest.
+    if (!rt->check_peer_hello(body, hello).empty()) return false;
     rt->admit_peer(c, hello.from);
     return true;
 }

@@ -77,15 +77,15 @@ public:
     // ---- requests
     std::uint64_t new_request_id() noexcept;
     /// Registers the state that the answer to `req` from `pid` goes to.
-    void expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state);
+    /// Returns how many requests are now unanswered.
+    std::size_t expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state);
     void forget(std::uint64_t req);
-    /// Requests sent from this process and not yet answered.
-    std::size_t pending_count() const;
     /// Most requests one process keeps unanswered: a loop that fires calls faster than they
     /// run (and drops their futures) waits here instead of filling both processes' memory.
     static constexpr std::size_t max_in_flight = std::size_t{1} << 15;
-    /// Waits (driving progress) while max_in_flight requests are unanswered.
-    void throttle();
+    /// Called with expect()'s count once the request is sent: at max_in_flight, waits (driving
+    /// progress) until half of them are answered.
+    void throttle(std::size_t in_flight);
     /// Sends a frame to `pid`, linking to it first if needed. Throws dc::process_exited.
     void send(int pid, std::span<const char> head, std::span<const char> body = {});
     /// Runs a call in this process; returns true if it threw (then `out` holds an error_info).
@@ -116,7 +116,8 @@ private:
     std::shared_ptr<connection> link_to(int pid);
     std::shared_ptr<connection> open_link(const peer_info& peer);
     void accept_peer(const std::shared_ptr<connection>& c, bytes&& body);
-    /// Why a peer's greeting is refused ("" if it is accepted); fills `hello`.
+    /// Why a peer's greeting is refused (its cookie, magic or build; "" if they are right);
+    /// fills `hello`. Membership is checked by the caller.
     std::string check_peer_hello(std::span<const char> body, peer_hello_msg& hello) const;
     void admit_peer(connection& c, int from);
     static bool greet_in_place(connection& c, std::span<const char> body);

@@ -167,17 +167,7 @@ int engine::read_while_sending() {
 void engine::after_waiting_send() {
     if (!read_as_guest) return;
     read_as_guest = false;
-    if (!role_.try_lock()) {
-        wake(); // the driver acts on the inbox when its poll returns
-        return;
-    }
-    {
-        driving scope;
-        if (!inbox_.empty() || (!deferred_.empty() && calls_running == 0)) dispatch_inbox();
-    }
-    role_.unlock();
-    wake(); // a driver that blocked meanwhile rechecks the inbox
-    wake_sleepers();
+    if (!poll_now()) wake(); // the driver acts on the inbox when its poll returns
 }
 
 void engine::wake_sleepers() {
@@ -284,18 +274,19 @@ bool engine::wait_until(const std::function<bool()>& ready, clock::time_point de
     return false;
 }
 
-void engine::poll_now() {
+bool engine::poll_now() {
     if (driver_depth > 0) {
         poll_once(0);
-        return;
+        return true;
     }
-    if (!role_.try_lock()) return; // the driver reads for us
+    if (!role_.try_lock()) return false; // the driver reads for us
     {
         driving scope;
         poll_once(0);
     }
     role_.unlock();
     wake_sleepers();
+    return true;
 }
 
 bool engine::wait_plain(const std::function<bool()>& ready, clock::time_point deadline,

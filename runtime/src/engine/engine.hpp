@@ -58,8 +58,8 @@ public:
                     clock::time_point deadline = clock::time_point::max(),
                     std::chrono::milliseconds recheck = std::chrono::milliseconds(100));
     /// Reads and acts on what has arrived, without waiting, if this thread may (a long call
-    /// checking for an interrupt).
-    void poll_now();
+    /// checking for an interrupt); returns false when another thread drives.
+    bool poll_now();
     /// Wakes a blocked driver (for conditions changed outside the engine).
     void wake();
     /// Starts the background driver (master only).
