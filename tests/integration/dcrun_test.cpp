@@ -168,12 +168,15 @@ TEST(dcrun, one_ctrl_c_interrupts_the_running_calls_and_the_program_carries_on) 
 
 // Ctrl-C typed on a terminal reaches dcrun and the master at once (one foreground process
 // group): it must count as one press, not two. `script` gives the run a terminal; the ^C byte
-// written to it becomes SIGINT through the terminal's line discipline.
+// written to it becomes SIGINT through the terminal's line discipline. `script` runs the command
+// through $SHELL; `exec` takes that shell out of the foreground group (dash, unlike bash, dies
+// of the SIGINT itself and `script` would report 130).
 TEST(dcrun, one_ctrl_c_typed_on_a_terminal_counts_once) {
     namespace bp = boost::process;
     const auto out =
         std::filesystem::temp_directory_path() / ("dcrun_tty_ctrl_c_" + std::to_string(::getpid()));
-    const std::string cmd = std::string(DCRUN_PATH) + " -p 1 " + TEST_APP_PATH + " ctrl_c";
+    const std::string cmd =
+        std::string("exec ") + DCRUN_PATH + " -p 1 " + TEST_APP_PATH + " ctrl_c";
     bp::opstream keys;
     bp::child run(bp::exe = "/usr/bin/script", bp::args = {"-qec", cmd, "/dev/null"},
                   bp::std_in<keys, bp::std_out> out.string(), bp::std_err > bp::null);
