@@ -3,7 +3,7 @@
 #include "run_command.hpp"
 #include "submit_command.hpp"
 
-#include "exit_codes.hpp"
+#include <dc/exit_codes.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
-        return code == 0 ? 0 : dc::cli::exit_usage;
+        return code == 0 ? 0 : dc::exit_config_error;
     }
     run.command = app.remaining();
     return dc::cli::run_program(run);

@@ -1,8 +1,8 @@
 #include "run_command.hpp"
 
 #include "cluster_file.hpp"
-#include "exit_codes.hpp"
 #include "host_list.hpp"
+#include <dc/exit_codes.hpp>
 
 #include <dc/errors.hpp>
 
@@ -40,8 +40,8 @@ void forward_signal(int sig, siginfo_t* info, void*) {
     if (master_pid > 0 && !from_terminal) ::kill(master_pid, sig);
 }
 
-struct usage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
+struct usage_error : config_error {
+    using config_error::config_error;
 };
 
 int worker_count(const std::string& text) {
@@ -268,11 +268,11 @@ void setup_run(CLI::App& app, run_options& o) {
 int run_program(const run_options& o) {
     if (o.command.empty()) {
         std::cerr << "dcrun: no program given; usage: dcrun [options] ./app [args...]\n";
-        return exit_usage;
+        return exit_config_error;
     }
     if (o.command[0].size() > 1 && o.command[0][0] == '-') {
         std::cerr << "dcrun: unknown option " << o.command[0] << "; see dcrun --help\n";
-        return exit_usage;
+        return exit_config_error;
     }
     run_options effective = o;
     try {
@@ -280,7 +280,7 @@ int run_program(const run_options& o) {
         resolve_manager(effective);
     } catch (const config_error& e) {
         std::cerr << "dcrun: " << e.what() << "\n";
-        return exit_usage;
+        return exit_config_error;
     }
     bp::environment environment;
     try {
@@ -288,7 +288,7 @@ int run_program(const run_options& o) {
         split_words(effective.exeflags);
     } catch (const usage_error& e) {
         std::cerr << "dcrun: " << e.what() << "\n";
-        return exit_usage;
+        return exit_config_error;
     }
     const std::string program = find_program(o.command[0]);
     if (program.empty()) {

@@ -37,7 +37,7 @@ struct run_options {
 
 /// Declares the run options on `app`.
 void setup_run(CLI::App& app, run_options& options);
-/// Runs the program; returns dcrun's exit code (see exit_codes.hpp).
+/// Runs the program; returns dcrun's exit code (see dc/exit_codes.hpp).
 int run_program(const run_options& options);
 
 /// Fills the options not given on the command line from a cluster file. Throws

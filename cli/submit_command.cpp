@@ -1,7 +1,7 @@
 #include "submit_command.hpp"
 
-#include "exit_codes.hpp"
 #include "run_command.hpp"
+#include <dc/exit_codes.hpp>
 
 #include <dc/errors.hpp>
 #include <dc/launcher/run_tool.hpp>
@@ -158,12 +158,12 @@ int submit_program(const std::vector<std::string>& args) {
         app.parse(std::vector<std::string>(args.rbegin(), args.rend()));
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
-        return code == 0 ? 0 : exit_usage;
+        return code == 0 ? 0 : exit_config_error;
     }
     o.command = app.remaining();
     if (o.command.empty()) {
         std::cerr << "dcrun submit: no program given; usage: dcrun submit [options] ./app\n";
-        return exit_usage;
+        return exit_config_error;
     }
     run_options effective = o;
     try {
@@ -178,7 +178,7 @@ int submit_program(const std::vector<std::string>& args) {
         resolve_manager(effective);
     } catch (const config_error& e) {
         std::cerr << "dcrun submit: " << e.what() << "\n";
-        return exit_usage;
+        return exit_config_error;
     }
     // The options go to the dcrun in the job as they were given, minus submit's own.
     std::vector<std::string> forwarded;
@@ -200,7 +200,7 @@ int submit_program(const std::vector<std::string>& args) {
         auto r = run_tool("sbatch", {"--parsable"}, plan.script);
         if (r.code != 0) {
             std::cerr << "dcrun submit: sbatch refused the job: " << r.out;
-            return exit_launch;
+            return exit_launch_error;
         }
         id = r.out.substr(0, r.out.find_first_of(";\n"));
     } else {
@@ -212,7 +212,7 @@ int submit_program(const std::vector<std::string>& args) {
         fs::remove(script);
         if (r.code != 0) {
             std::cerr << "dcrun submit: qsub refused the job: " << r.out;
-            return exit_launch;
+            return exit_launch_error;
         }
         id = r.out.substr(0, r.out.find_first_of("\r\n"));
     }

@@ -10,6 +10,8 @@
 #include <boost/process/pipe.hpp>
 #include <boost/process/start_dir.hpp>
 
+#include <dc/errors.hpp>
+
 #include <csignal>
 #include <unistd.h>
 
@@ -39,8 +41,8 @@ child_process::child_process(const worker_command& cmd, output_relay& relay, lin
                       (bp::std_out & bp::std_err) > output, bp::std_in < bp::null, ec);
     }
     if (ec) {
-        throw std::runtime_error("cannot start " + cmd.exe +
-                                 (cmd.dir.empty() ? "" : " in " + cmd.dir) + ": " + ec.message());
+        throw launch_error("cannot start " + cmd.exe + (cmd.dir.empty() ? "" : " in " + cmd.dir) +
+                           ": " + ec.message());
     }
     // The write end now belongs to the child alone, so we see end of file when it exits.
     ::close(output.native_sink());

@@ -1,17 +1,22 @@
 #include <dc/launcher/output_relay.hpp>
 
+#include <dc/errors.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <string>
 #include <vector>
 
 namespace dc::launcher {
 
 output_relay::output_relay() {
-    if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe2 failed");
+    if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
+        throw error(std::string("cannot make a pipe: ") + std::strerror(errno));
     thread_ = std::thread([this] { loop(); });
 }
 

@@ -4,7 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
-#include <stdexcept>
+#include <dc/errors.hpp>
 
 namespace dc::launcher {
 namespace asio = boost::asio;
@@ -16,7 +16,7 @@ std::vector<asio::ip::address> resolve(const std::string& host) {
     asio::ip::udp::resolver resolver(io);
     boost::system::error_code ec;
     auto results = resolver.resolve(host, "9", ec);
-    if (ec) throw std::runtime_error("cannot resolve host '" + host + "': " + ec.message());
+    if (ec) throw launch_error("cannot resolve host '" + host + "': " + ec.message());
     std::vector<asio::ip::address> out;
     for (const auto& r : results)
         out.push_back(r.endpoint().address());
@@ -35,7 +35,7 @@ std::string source_address_towards(const std::string& host) {
         if (!ec) return socket.local_endpoint().address().to_string();
         why = ec.message();
     }
-    throw std::runtime_error("no route to host '" + host + "': " + why);
+    throw launch_error("no route to host '" + host + "': " + why);
 }
 
 bool is_loopback_host(const std::string& host) {
@@ -44,8 +44,16 @@ bool is_loopback_host(const std::string& host) {
             if (!address.is_loopback()) return false;
         }
         return true;
-    } catch (const std::runtime_error&) {
+    } catch (const launch_error&) {
         return false;
+    }
+}
+
+std::string default_route_address() {
+    try {
+        return source_address_towards("192.0.2.1"); // TEST-NET-1: any off-host address will do
+    } catch (const launch_error&) {
+        return {}; // no route off this host: the workers can only be on this host
     }
 }
 

@@ -11,6 +11,7 @@
 #include "worker/serve.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/exit_codes.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/managers/pbs_manager.hpp>
 #include <dc/managers/slurm_manager.hpp>
@@ -33,10 +34,6 @@ namespace dc {
 namespace {
 
 namespace env = launcher::env;
-
-// Documented exit codes of a master that dcrun started (see README).
-constexpr int exit_config_error = 2;
-constexpr int exit_launch_error = 3;
 
 // Fresh memory is expensive here (faulting in 64 MiB costs ~3x sending it), and every fetch of
 // a large array allocates one. Like MPI stacks, keep large freed blocks mapped so the next

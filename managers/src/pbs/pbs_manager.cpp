@@ -224,11 +224,7 @@ pbs_manager::pbs_manager(pbs_settings settings) : settings_(std::move(settings))
 pbs_manager::~pbs_manager() = default;
 
 std::string pbs_manager::master_bind_hint() {
-    try {
-        return launcher::source_address_towards("192.0.2.1"); // the default route's interface
-    } catch (const std::runtime_error&) {
-        return {};
-    }
+    return launcher::default_route_address();
 }
 
 std::string pbs_manager::job_script(int first_id, int count, const launcher::worker_command& cmd,

@@ -53,12 +53,7 @@ int slurm_manager::planned_workers() {
 }
 
 std::string slurm_manager::master_bind_hint() {
-    try {
-        return launcher::source_address_towards("192.0.2.1"); // any off-host address: the
-                                                              // default route's interface
-    } catch (const std::runtime_error&) {
-        return {}; // no route off this host: the nodes can only be this host
-    }
+    return launcher::default_route_address();
 }
 
 std::vector<std::string> slurm_manager::srun_command(int count,

@@ -156,7 +156,7 @@ std::string ssh_manager::master_bind_hint() {
         if (launcher::is_loopback_host(h.host)) continue;
         try {
             return launcher::source_address_towards(h.host);
-        } catch (const std::runtime_error&) {
+        } catch (const launch_error&) {
             // connecting will say what is wrong with this host
         }
     }

@@ -140,7 +140,7 @@ std::string bind_spec(const std::string& master_addresses) {
         if (launcher::is_loopback_host(host)) return "";
         try {
             return launcher::source_address_towards(host);
-        } catch (const std::runtime_error& e) {
+        } catch (const launch_error& e) {
             give_up(std::string("cannot find the address facing the master: ") + e.what());
         }
     }

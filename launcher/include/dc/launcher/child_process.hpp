@@ -17,7 +17,7 @@ class child_process {
 public:
     using line_sink = std::function<void(const std::string& line)>;
 
-    /// Starts `cmd`; its output lines go to `sink` through `relay`. Throws std::runtime_error
+    /// Starts `cmd`; its output lines go to `sink` through `relay`. Throws dc::launch_error
     /// naming the program and the cause when it cannot be started.
     child_process(const worker_command& cmd, output_relay& relay, line_sink sink);
     ~child_process();

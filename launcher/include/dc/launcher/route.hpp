@@ -7,8 +7,12 @@
 namespace dc::launcher {
 
 /// The local IP address used to reach `host` (a name or an address literal). Throws
-/// std::runtime_error naming the host when it cannot be resolved or has no route.
+/// dc::launch_error naming the host when it cannot be resolved or has no route.
 std::string source_address_towards(const std::string& host);
+
+/// The local address of the default route (what compute nodes of a batch system reach us
+/// by), or "" when this host has no route off itself.
+std::string default_route_address();
 
 /// True for 127.0.0.0/8, ::1 and names that resolve only to those.
 bool is_loopback_host(const std::string& host);
