@@ -4,6 +4,7 @@
 #include <dc/exit_codes.hpp>
 
 #include <dc/errors.hpp>
+#include <dc/launcher/random_name.hpp>
 #include <dc/launcher/run_tool.hpp>
 
 #include <unistd.h>
@@ -12,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -23,13 +23,6 @@ namespace fs = std::filesystem;
 
 using launcher::run_tool;
 using launcher::shell_quote;
-
-std::string random_tag() {
-    std::random_device rd;
-    std::ostringstream s;
-    s << std::hex << rd();
-    return s.str();
-}
 
 /// Whether the job is still pending or running.
 bool job_alive(const std::string& manager, const std::string& id) {
@@ -187,7 +180,7 @@ int submit_program(const std::vector<std::string>& args) {
         if (args[i] != "--print-script" && args[i] != "--wait") forwarded.push_back(args[i]);
     }
     if (o.manager.empty()) forwarded.insert(forwarded.begin(), {"--manager", effective.manager});
-    const std::string tag = random_tag();
+    const std::string tag = launcher::random_hex(8);
     const auto plan =
         plan_submission(effective, forwarded, fs::read_symlink("/proc/self/exe").string(),
                         fs::current_path().string(), tag);

@@ -12,8 +12,13 @@
 
 #include <dc/errors.hpp>
 
-#include <csignal>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <thread>
 
 namespace dc::launcher {
 namespace bp = boost::process;
@@ -23,6 +28,7 @@ struct child_process::impl {
     int output_fd = -1;
     output_relay* relay = nullptr;
     std::optional<int> status;
+    int exit_fd = -1; ///< a pidfd: readable once the process has ended (-1: poll instead)
 };
 
 child_process::child_process(const worker_command& cmd, output_relay& relay, line_sink sink)
@@ -51,11 +57,13 @@ child_process::child_process(const worker_command& cmd, output_relay& relay, lin
     output.assign_source(-1);
     impl_->relay = &relay;
     relay.add(impl_->output_fd, std::move(sink));
+    impl_->exit_fd = static_cast<int>(::syscall(SYS_pidfd_open, impl_->child.id(), 0));
 }
 
 child_process::~child_process() {
     if (impl_->child.valid() && running()) kill();
     wait_for(std::chrono::seconds(5));
+    if (impl_->exit_fd >= 0) ::close(impl_->exit_fd);
 }
 
 int child_process::pid() const {
@@ -78,10 +86,17 @@ std::optional<int> child_process::exit_status() {
 }
 
 bool child_process::wait_for(std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
+    using namespace std::chrono;
+    const auto deadline = steady_clock::now() + limit;
     while (running()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        const auto left = duration_cast<milliseconds>(deadline - steady_clock::now());
+        if (left.count() <= 0) return false;
+        if (impl_->exit_fd >= 0) { // woken the moment it ends
+            pollfd ended{impl_->exit_fd, POLLIN, 0};
+            ::poll(&ended, 1, static_cast<int>(std::min<milliseconds::rep>(left.count(), 1000)));
+        } else {
+            std::this_thread::sleep_for(std::min(left, milliseconds(2)));
+        }
     }
     return true;
 }

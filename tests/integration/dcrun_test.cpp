@@ -189,6 +189,14 @@ TEST(dcrun, one_ctrl_c_typed_on_a_terminal_counts_once) {
     std::filesystem::remove(out);
 }
 
+// The ssh manager's libraries (libssh, OpenSSL, Kerberos) are in a module loaded only when an
+// ssh manager is made: a run with local workers maps none of them, in any process.
+TEST(dcrun, local_workers_do_not_load_the_ssh_managers_libraries) {
+    auto r = dcrun({"-p", "2", TEST_APP_PATH, "libraries"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(lines_with(r.out, "maps none").size(), 3u) << r.out;
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

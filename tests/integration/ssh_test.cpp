@@ -254,9 +254,36 @@ TEST(ssh, addprocs_with_an_ssh_manager_from_code) {
     auto r = run_command({TEST_APP_PATH, "addprocs_ssh", "127.0.0.1", port_a(),
                           (bed / "id_ed25519").string(), (bed / "known_hosts").string()});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
+    // libssh comes with the ssh manager's module, loaded when the first manager is made.
+    EXPECT_TRUE(contains(r.out, "before: process 1 maps none")) << r.out;
+    EXPECT_TRUE(contains(r.out, "after: process 1 maps libcrypto.so,libdc_ssh.so,")) << r.out;
     EXPECT_TRUE(contains(r.out, "added 2 nprocs 3")) << r.out;
     EXPECT_EQ(lines_with(r.out, " at 127.0.0.1 ").size(), 2u) << r.out;
     EXPECT_TRUE(contains(r.out, "after rmprocs nprocs 1")) << r.out;
+}
+
+TEST(ssh, only_the_master_loads_libssh_and_its_workers_do_not) {
+    auto r = dcrun({"--hosts", "root@" + host_b + ":2", TEST_APP_PATH, "libraries"});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "process 1 maps libcrypto.so,libdc_ssh.so,")) << r.out;
+    EXPECT_TRUE(contains(r.out, "libssh.so")) << r.out;
+    EXPECT_EQ(lines_with(r.out, "maps none").size(), 2u) << r.out;
+}
+
+TEST(ssh, a_missing_ssh_module_is_named_with_where_it_was_looked_for) {
+    const auto empty = fs::temp_directory_path() / ("no_modules_" + std::to_string(::getpid()));
+    fs::create_directories(empty);
+    auto args = key_flags();
+    args.insert(args.begin(), DCRUN_PATH);
+    args.insert(args.end(), {"--hosts", host_a(), TEST_APP_PATH, "report"});
+    auto r = run_command(args, {{"DC_MODULE_DIR", empty.string()}});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "the ssh manager's module libdc_ssh.so was not found:\n  " +
+                                    (empty / "libdc_ssh.so").string() + ": not there"))
+        << r.err;
+    EXPECT_TRUE(contains(r.err, "set DC_MODULE_DIR")) << r.err;
+    EXPECT_FALSE(contains(r.out, "nprocs")) << r.out;
+    fs::remove(empty);
 }
 
 namespace {

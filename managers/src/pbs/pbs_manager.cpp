@@ -7,6 +7,7 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/random_name.hpp>
 #include <dc/launcher/route.hpp>
 #include <dc/launcher/run_tool.hpp>
 
@@ -21,7 +22,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -46,13 +46,6 @@ using launcher::run_tool;
 std::string find_tool(const std::string& name) {
     if (name.find('/') != std::string::npos) return name;
     return bp::search_path(name).string();
-}
-
-std::string random_tag() {
-    std::random_device rd;
-    std::ostringstream s;
-    s << std::hex << rd() << rd();
-    return s.str();
 }
 
 } // namespace
@@ -285,7 +278,7 @@ std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_r
     auto cmd = request.command;
     if (cmd.dir.empty()) cmd.dir = fs::current_path().string();
     // Shared with the nodes: the workers' directory. 0700, and the cookie file 0600.
-    const fs::path run_dir = fs::path(cmd.dir) / ".dcrun" / ("pbs-" + random_tag());
+    const fs::path run_dir = fs::path(cmd.dir) / ".dcrun" / ("pbs-" + launcher::random_hex(16));
     std::error_code ec;
     fs::create_directories(run_dir, ec);
     if (ec || ::chmod(run_dir.c_str(), 0700) != 0) {

@@ -3,6 +3,7 @@
 #include "cluster/runtime.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/random_name.hpp>
 #include <dc/remotecall.hpp>
 
 #include <fcntl.h>
@@ -13,7 +14,6 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <random>
 
 namespace dc::detail {
 namespace {
@@ -58,11 +58,7 @@ std::shared_ptr<mapping> map_name(const std::string& name, std::size_t bytes, bo
 }
 
 std::string fresh_name() {
-    std::random_device rd;
-    std::string name = "/dcrun-" + std::to_string(::getpid()) + "-";
-    for (int i = 0; i < 12; ++i)
-        name += "0123456789abcdef"[rd() % 16];
-    return name;
+    return "/dcrun-" + std::to_string(::getpid()) + "-" + launcher::random_hex(12);
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/random_name.hpp>
 
 #include <boost/asio/ip/host_name.hpp>
 
@@ -17,7 +18,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <random>
 
 namespace dc::detail {
 namespace {
@@ -33,11 +33,7 @@ bytes answer_head(kind k, std::uint64_t req, bool is_error) {
 }
 
 std::string random_cookie() {
-    std::random_device rd;
-    std::string text;
-    for (int i = 0; i < 32; ++i)
-        text += "0123456789abcdef"[rd() % 16];
-    return text;
+    return launcher::random_hex(32);
 }
 
 std::chrono::microseconds spin_budget() {

@@ -1,6 +1,7 @@
 #include "transport/endpoint.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/random_name.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,8 +14,6 @@
 #include <sys/socket.h>
 
 #include <mutex>
-
-#include <random>
 
 namespace dc::detail {
 namespace asio = boost::asio;
@@ -33,11 +32,7 @@ int owned_fd(int fd) {
 }
 
 std::string random_name() {
-    std::random_device rd;
-    std::string name = "dcrun-";
-    for (int i = 0; i < 16; ++i)
-        name += "0123456789abcdef"[rd() % 16];
-    return name;
+    return "dcrun-" + launcher::random_hex(16);
 }
 
 template <class Protocol> class asio_listener final : public listener {

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <numeric>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -30,6 +32,22 @@ std::string report() {
     return "worker " + std::to_string(dc::myid()) +
            " cwd=" + std::filesystem::current_path().string() +
            " colour=" + (colour ? colour : "unset") + " argv=" + argv;
+}
+
+/// Which of the ssh manager's libraries this process has mapped ("none" for none).
+std::string ssh_libraries() {
+    std::ifstream maps("/proc/self/maps");
+    std::set<std::string> found;
+    for (std::string line; std::getline(maps, line);) {
+        for (const char* name :
+             {"libssh.so", "libcrypto.so", "libgssapi_krb5.so", "libdc_ssh.so"}) {
+            if (line.find(name) != std::string::npos) found.insert(name);
+        }
+    }
+    std::string text;
+    for (const auto& name : found)
+        text += (text.empty() ? "" : ",") + name;
+    return "process " + std::to_string(dc::myid()) + " maps " + (text.empty() ? "none" : text);
 }
 
 /// The sshd a worker was started through ("local" without SSH) and its directory.
@@ -75,13 +93,21 @@ int run(const std::string& mode, int argc, char** argv) {
         s.hosts.push_back(host);
         s.identity = argv[4];
         s.known_hosts = argv[5];
+        std::cout << "before: " << ssh_libraries() << std::endl;
         dc::managers::ssh_manager manager(s);
         auto ids = dc::addprocs(manager);
+        std::cout << "after: " << ssh_libraries() << std::endl;
         std::cout << "added " << ids.size() << " nprocs " << dc::nprocs() << std::endl;
         for (int id : ids)
             std::cout << dc::remotecall_fetch(where, id) << std::endl;
         dc::rmprocs(ids);
         std::cout << "after rmprocs nprocs " << dc::nprocs() << std::endl;
+        return 0;
+    }
+    if (mode == "libraries") { // what each process maps of the ssh manager's libraries
+        std::cout << ssh_libraries() << std::endl;
+        for (int id : dc::workers())
+            std::cout << dc::remotecall_fetch(ssh_libraries, id) << std::endl;
         return 0;
     }
     if (mode == "report") {

@@ -3,6 +3,8 @@
 // session per host (channels multiplexed), hosts connected in parallel but paced so that sshd's
 // MaxStartups is respected, and an optional reverse tunnel for workers that cannot reach the
 // master. The cookie reaches each worker on its standard input, never on a command line.
+// The work is done by the module libdc_ssh.so (with libssh and OpenSSL), which the first
+// ssh_manager loads: programs that never make one do not map those libraries.
 
 #include <dc/managers/cluster_manager.hpp>
 
