@@ -4,8 +4,10 @@
 #include <dc/exit_codes.hpp>
 
 #include <dc/errors.hpp>
+#include <dc/launcher/output_lines.hpp>
 #include <dc/launcher/random_name.hpp>
 #include <dc/launcher/run_tool.hpp>
+#include <dc/managers/master_job.hpp>
 
 #include <unistd.h>
 
@@ -21,53 +23,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using launcher::run_tool;
 using launcher::shell_quote;
 
-/// Whether the job is still pending or running.
-bool job_alive(const std::string& manager, const std::string& id) {
-    if (manager == "slurm") {
-        auto r = run_tool("squeue", {"-h", "-j", id, "-o", "%T"});
-        return r.code == 0 && !r.out.empty() && r.out.find("COMPLET") == std::string::npos;
-    }
-    auto r = run_tool("qstat", {"-f", id});
-    const auto at = r.out.find("job_state = ");
-    if (r.code != 0 || at == std::string::npos) return false;
-    const char state = r.out[at + 12];
-    return state != 'C' && state != 'F' && state != 'E';
-}
-
 /// Prints what the job writes to `output` until its status file appears; returns its code.
-int follow(const submit_plan& plan, const std::string& id) {
-    std::uintmax_t shown = 0;
+int follow(const std::string& manager, const std::string& id, const std::string& output_file,
+           const std::string& status_file) {
+    launcher::file_follower output(output_file);
     int gone_rounds = 0;
+    const auto show_new_output = [&] {
+        const auto chunk = output.read_new();
+        std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        std::cout.flush();
+    };
     for (int round = 0;; ++round) {
-        std::error_code ec;
-        const auto size = fs::file_size(plan.output, ec);
-        if (!ec && size > shown) {
-            std::ifstream in(plan.output, std::ios::binary);
-            in.seekg(static_cast<std::streamoff>(shown));
-            std::string chunk(size - shown, '\0');
-            in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-            shown += static_cast<std::uintmax_t>(in.gcount());
-            std::cout.write(chunk.data(), in.gcount());
-            std::cout.flush();
-        }
-        std::ifstream status(plan.status_file);
+        show_new_output();
+        std::ifstream status(status_file);
         int code = 0;
         if (status >> code) {
-            const auto now = fs::file_size(plan.output, ec);
-            if (!ec && now > shown) continue; // the last lines first
-            fs::remove(plan.status_file, ec);
+            show_new_output(); // what the job wrote just before its status
+            std::error_code ec;
+            fs::remove(status_file, ec);
             return code;
         }
         if (round % 10 == 9) { // every 2 s
-            gone_rounds = job_alive(plan.manager, id) ? 0 : gone_rounds + 1;
+            gone_rounds = managers::batch_job_alive(manager, id) ? 0 : gone_rounds + 1;
             if (gone_rounds >= 3) {
                 std::cerr << "dcrun: job " << id
                           << " ended before the program finished (cancelled, out of time or "
                              "its node failed); its output is in "
-                          << plan.output << "\n";
+                          << output_file << "\n";
                 return 1;
             }
         }
@@ -80,60 +64,24 @@ int follow(const submit_plan& plan, const std::string& id) {
 submit_plan plan_submission(const run_options& o, const std::vector<std::string>& forwarded,
                             const std::string& dcrun_path, const std::string& cwd,
                             const std::string& tag) {
-    submit_plan plan;
-    plan.manager = o.manager;
-    const std::string app = fs::path(o.command[0]).filename().string();
     std::string program = o.command[0];
     if (program.find('/') != std::string::npos)
         program = (fs::path(cwd) / program).lexically_normal().string();
-    const std::string workers = o.procs;
-    plan.status_file = cwd + "/.dcrun/submit-" + tag + ".status";
-    std::ostringstream s;
-    std::ostringstream line;
-    line << shell_quote(dcrun_path);
+    std::string line = shell_quote(dcrun_path);
     for (const auto& a : forwarded)
-        line << " " << shell_quote(a);
-    line << " " << shell_quote(program);
+        line += " " + shell_quote(a);
+    line += " " + shell_quote(program);
     for (std::size_t i = 1; i < o.command.size(); ++i)
-        line << " " << shell_quote(o.command[i]);
-    if (o.manager == "slurm") {
-        plan.output = cwd + "/dcrun-%j.out";
-        s << "#!/bin/bash\n"
-          << "# Written by dcrun submit: the master runs in this batch step and starts its "
-          << workers << " workers as one srun step inside the allocation.\n"
-          << "#SBATCH --job-name=dcrun-" << app << "\n"
-          << "#SBATCH --ntasks=" << workers << "\n";
-        const auto& sl = o.slurm;
-        if (!sl.partition.empty()) s << "#SBATCH --partition=" << sl.partition << "\n";
-        if (!sl.time.empty()) s << "#SBATCH --time=" << sl.time << "\n";
-        if (!sl.account.empty()) s << "#SBATCH --account=" << sl.account << "\n";
-        if (sl.nodes) s << "#SBATCH --nodes=" << *sl.nodes << "\n";
-        if (sl.ntasks_per_node) s << "#SBATCH --ntasks-per-node=" << *sl.ntasks_per_node << "\n";
-        if (sl.cpus_per_task) s << "#SBATCH --cpus-per-task=" << *sl.cpus_per_task << "\n";
-        for (const auto& x : sl.extra)
-            s << "#SBATCH " << x << "\n";
-        s << "#SBATCH --output=" << plan.output << "\n";
-    } else {
-        plan.output = cwd + "/dcrun-" + app + "-" + tag + ".out";
-        const auto& p = o.pbs;
-        const bool pbspro = p.dialect == "pbspro";
-        s << "#!/bin/bash\n"
-          << "# Written by dcrun submit: the master runs in this job and submits its " << workers
-          << " workers as a job array.\n"
-          << "#PBS -N dcrun-" << app << "\n";
-        if (!p.queue.empty()) s << "#PBS -q " << p.queue << "\n";
-        if (!p.walltime.empty()) s << "#PBS -l walltime=" << p.walltime << "\n";
-        if (!p.select.empty())
-            s << "#PBS -l " << (pbspro ? "select=" : "nodes=") << p.select << "\n";
-        if (!p.account.empty()) s << "#PBS -A " << p.account << "\n";
-        s << "#PBS -j oe\n#PBS -o " << plan.output << "\n";
-    }
-    s << "cd " << shell_quote(cwd) << " || exit 1\n"
-      << line.str() << "\n"
-      << "status=$?\n"
-      << "mkdir -p .dcrun && echo $status > " << shell_quote(plan.status_file) << "\n"
-      << "exit $status\n";
-    plan.script = s.str();
+        line += " " + shell_quote(o.command[i]);
+    submit_plan plan;
+    plan.manager = o.manager;
+    plan.job.app = fs::path(o.command[0]).filename().string();
+    plan.job.workers = std::stoi(o.procs);
+    plan.job.command = line;
+    plan.job.cwd = cwd;
+    plan.job.tag = tag;
+    plan.files = o.manager == "slurm" ? managers::slurm_master_job(o.slurm, plan.job)
+                                      : managers::pbs_master_job(o.pbs, plan.job);
     return plan;
 }
 
@@ -185,38 +133,23 @@ int submit_program(const std::vector<std::string>& args) {
         plan_submission(effective, forwarded, fs::read_symlink("/proc/self/exe").string(),
                         fs::current_path().string(), tag);
     if (print_script) {
-        std::cout << plan.script;
+        std::cout << plan.files.script;
         return 0;
     }
     std::string id;
-    if (plan.manager == "slurm") {
-        auto r = run_tool("sbatch", {"--parsable"}, plan.script);
-        if (r.code != 0) {
-            std::cerr << "dcrun submit: sbatch refused the job: " << r.out;
-            return exit_launch_error;
-        }
-        id = r.out.substr(0, r.out.find_first_of(";\n"));
-    } else {
-        const auto script = fs::current_path() / ".dcrun" / ("submit-" + tag + ".sh");
-        fs::create_directories(script.parent_path());
-        std::ofstream(script) << plan.script;
-        // -o and -j on the command line too: not every qsub reads them from the script.
-        auto r = run_tool("qsub", {"-j", "oe", "-o", plan.output, script.string()});
-        fs::remove(script);
-        if (r.code != 0) {
-            std::cerr << "dcrun submit: qsub refused the job: " << r.out;
-            return exit_launch_error;
-        }
-        id = r.out.substr(0, r.out.find_first_of("\r\n"));
+    try {
+        id = plan.manager == "slurm" ? managers::submit_with_sbatch(plan.files)
+                                     : managers::submit_with_qsub(plan.files, plan.job);
+    } catch (const launch_error& e) {
+        std::cerr << "dcrun submit: " << e.what();
+        return exit_launch_error;
     }
-    std::string output = plan.output;
+    std::string output = plan.files.output;
     if (auto at = output.find("%j"); at != std::string::npos) output.replace(at, 2, id);
     std::cout << id << std::endl;
     std::cerr << "dcrun: submitted job " << id << "; its output goes to " << output << "\n";
     if (!wait) return 0;
-    submit_plan followed = plan;
-    followed.output = output;
-    return follow(followed, id);
+    return follow(plan.manager, id, output, plan.files.status_file);
 }
 
 } // namespace dc::cli

@@ -6,16 +6,17 @@
 
 #include "run_command.hpp"
 
+#include <dc/managers/master_job.hpp>
+
 #include <string>
 #include <vector>
 
 namespace dc::cli {
 
 struct submit_plan {
-    std::string manager;     ///< slurm | pbs
-    std::string script;      ///< the batch script
-    std::string output;      ///< where the job's output goes (%j = the job id)
-    std::string status_file; ///< the program's exit code, written at its end
+    std::string manager; ///< slurm | pbs
+    managers::master_job job;
+    managers::master_job_files files;
 };
 
 /// The batch script for `o` (manager, workers and settings resolved). `forwarded` are the

@@ -53,21 +53,14 @@ void output_relay::read_from(int fd, source& s) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) return;
     if (n <= 0) { // end of file: flush a last unterminated line
-        if (!s.partial.empty()) s.sink(s.partial);
+        s.lines.finish(s.sink);
         ::close(fd);
         std::lock_guard lock(mutex_);
         sources_.erase(fd);
         closed_cv_.notify_all();
         return;
     }
-    s.partial.append(buf, static_cast<std::size_t>(n));
-    std::size_t start = 0;
-    for (auto nl = s.partial.find('\n'); nl != std::string::npos;
-         nl = s.partial.find('\n', start)) {
-        s.sink(s.partial.substr(start, nl - start));
-        start = nl + 1;
-    }
-    s.partial.erase(0, start);
+    s.lines.feed(buf, static_cast<std::size_t>(n), s.sink);
 }
 
 void output_relay::loop() {

@@ -1,6 +1,6 @@
 #include <dc/managers/local_manager.hpp>
 
-#include "common/output_tail.hpp"
+#include <dc/launcher/output_lines.hpp>
 
 #include <dc/errors.hpp>
 #include <dc/launcher/child_process.hpp>
@@ -15,7 +15,7 @@ class local_worker final : public launched_worker {
 public:
     local_worker(int id, const launcher::worker_command& cmd, launcher::output_relay& relay,
                  const std::function<void(int, const std::string&)>& on_output)
-        : id_(id), tail_(std::make_shared<output_tail>()),
+        : id_(id), tail_(std::make_shared<launcher::output_tail>()),
           process_(cmd, relay, [id, tail = tail_, on_output](const std::string& line) {
               tail->add(line);
               if (on_output) on_output(id, line);
@@ -33,7 +33,7 @@ public:
 
 private:
     int id_;
-    std::shared_ptr<output_tail> tail_;
+    std::shared_ptr<launcher::output_tail> tail_;
     launcher::child_process process_;
 };
 

@@ -1,12 +1,12 @@
 #include <dc/managers/pbs_manager.hpp>
 
 #include "common/json_settings.hpp"
-#include "common/output_tail.hpp"
 #include "common/poll_until_ended.hpp"
 #include "common/shell_quote.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/output_lines.hpp>
 #include <dc/launcher/random_name.hpp>
 #include <dc/launcher/route.hpp>
 #include <dc/launcher/run_tool.hpp>
@@ -55,19 +55,23 @@ class pbs_job : public std::enable_shared_from_this<pbs_job> {
 public:
     struct worker_state {
         int id = 0;
-        std::string partial;
-        std::uintmax_t read = 0;
+        std::unique_ptr<launcher::file_follower> output; ///< worker-N.out in the run directory
+        launcher::line_splitter lines;
         bool started = false;
         std::optional<int> status;
-        std::shared_ptr<output_tail> tail = std::make_shared<output_tail>();
+        std::shared_ptr<launcher::output_tail> tail = std::make_shared<launcher::output_tail>();
     };
 
     pbs_job(std::string job_id, fs::path run_dir, int first_id, int count,
             std::function<void(int, const std::string&)> sink, std::string qstat, std::string qdel)
         : job_id_(std::move(job_id)), run_dir_(std::move(run_dir)), sink_(std::move(sink)),
           qstat_(std::move(qstat)), qdel_(std::move(qdel)) {
-        for (int i = 0; i < count; ++i)
-            workers_.emplace_back().id = first_id + i;
+        for (int i = 0; i < count; ++i) {
+            auto& w = workers_.emplace_back();
+            w.id = first_id + i;
+            w.output = std::make_unique<launcher::file_follower>(
+                (run_dir_ / ("worker-" + std::to_string(i) + ".out")).string());
+        }
         monitor_ = std::thread([this] { follow(); });
     }
 
@@ -109,32 +113,17 @@ private:
         for (std::size_t i = 0; i < workers_.size(); ++i) {
             auto& w = workers_[i];
             if (w.status) continue;
-            const auto base = run_dir_ / ("worker-" + std::to_string(i));
-            std::error_code ec;
-            const auto size = fs::file_size(base.string() + ".out", ec);
-            if (!ec) {
-                w.started = true;
-                if (size > w.read) {
-                    std::ifstream in(base.string() + ".out", std::ios::binary);
-                    in.seekg(static_cast<std::streamoff>(w.read));
-                    std::string chunk(size - w.read, '\0');
-                    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-                    chunk.resize(static_cast<std::size_t>(in.gcount()));
-                    w.read += chunk.size();
-                    split_lines(w.partial, chunk.data(), chunk.size(), [&](const std::string& l) {
-                        w.tail->add(l);
-                        if (sink_) sink_(w.id, l);
-                    });
-                }
-            }
-            std::ifstream status(base.string() + ".status");
+            const auto deliver = [&](const std::string& line) {
+                w.tail->add(line);
+                if (sink_) sink_(w.id, line);
+            };
+            const auto chunk = w.output->read_new();
+            w.started = w.started || w.output->seen();
+            w.lines.feed(chunk.data(), chunk.size(), deliver);
+            std::ifstream status(run_dir_ / ("worker-" + std::to_string(i) + ".status"));
             int code = 0;
             if (status >> code) {
-                if (!w.partial.empty()) {
-                    w.tail->add(w.partial);
-                    if (sink_) sink_(w.id, w.partial);
-                    w.partial.clear();
-                }
+                w.lines.finish(deliver);
                 w.status = code;
             }
         }
@@ -144,9 +133,8 @@ private:
     /// workers that never started.
     void check_queue() {
         const auto r = run_tool(qstat_, {"-f", job_id_});
-        const auto at = r.out.find("job_state = ");
-        const char state = at == std::string::npos ? '?' : r.out[at + 12];
-        if (r.code == 0 && state != 'C' && state != 'F' && state != 'E' && state != '?') return;
+        const char state = pbs_job_state(r.out);
+        if (r.code == 0 && !pbs_job_over(state)) return;
         std::lock_guard lock(mutex_);
         for (auto& w : workers_) {
             if (w.status) continue;
@@ -213,6 +201,27 @@ pbs_settings decode_pbs_settings(const std::string& text) {
     return settings_from_json<pbs_settings>("pbs", text);
 }
 
+std::vector<std::pair<std::string, std::string>> pbs_resources(const pbs_settings& s) {
+    const bool pbspro = s.dialect == "pbspro";
+    std::vector<std::pair<std::string, std::string>> r;
+    if (!s.queue.empty()) r.emplace_back("-q", s.queue);
+    if (!s.walltime.empty()) r.emplace_back("-l", "walltime=" + s.walltime);
+    if (!s.select.empty()) r.emplace_back("-l", (pbspro ? "select=" : "nodes=") + s.select);
+    if (!s.account.empty()) r.emplace_back("-A", s.account);
+    return r;
+}
+
+char pbs_job_state(const std::string& qstat_output) {
+    const std::string key = "job_state = ";
+    const auto at = qstat_output.find(key);
+    if (at == std::string::npos || at + key.size() >= qstat_output.size()) return '?';
+    return qstat_output[at + key.size()];
+}
+
+bool pbs_job_over(char state) {
+    return state == 'C' || state == 'E' || state == 'F' || state == '?';
+}
+
 pbs_manager::pbs_manager(pbs_settings settings) : settings_(std::move(settings)) {}
 pbs_manager::~pbs_manager() = default;
 
@@ -232,10 +241,8 @@ std::string pbs_manager::job_script(int first_id, int count, const launcher::wor
         << " job array. Written by dcrun; removed at the end of the run.\n"
         << "#PBS -N dcrun-workers\n"
         << "#PBS " << (pbspro ? "-J " : "-t ") << range << "\n";
-    if (!s.queue.empty()) out << "#PBS -q " << s.queue << "\n";
-    if (!s.walltime.empty()) out << "#PBS -l walltime=" << s.walltime << "\n";
-    if (!s.select.empty()) out << "#PBS -l " << (pbspro ? "select=" : "nodes=") << s.select << "\n";
-    if (!s.account.empty()) out << "#PBS -A " << s.account << "\n";
+    for (const auto& [flag, value] : pbs_resources(s))
+        out << "#PBS " << flag << " " << value << "\n";
     out << "#PBS -j oe\n#PBS -o /dev/null\n#PBS -V\n";
     out << "index=${" << (pbspro ? "PBS_ARRAY_INDEX" : "PBS_ARRAYID")
         << ":-${SLURM_ARRAY_TASK_ID:-0}}\n"
@@ -257,10 +264,8 @@ std::vector<std::string> pbs_manager::qsub_command(int count,
     const bool pbspro = s.dialect == "pbspro";
     std::vector<std::string> c{s.qsub, "-N", "dcrun-workers", pbspro ? "-J" : "-t",
                                "0-" + std::to_string(count - 1)};
-    if (!s.queue.empty()) c.insert(c.end(), {"-q", s.queue});
-    if (!s.walltime.empty()) c.insert(c.end(), {"-l", "walltime=" + s.walltime});
-    if (!s.select.empty()) c.insert(c.end(), {"-l", (pbspro ? "select=" : "nodes=") + s.select});
-    if (!s.account.empty()) c.insert(c.end(), {"-A", s.account});
+    for (const auto& [flag, value] : pbs_resources(s))
+        c.insert(c.end(), {flag, value});
     c.insert(c.end(), {"-j", "oe", "-o", "/dev/null", "-V"});
     c.insert(c.end(), s.extra.begin(), s.extra.end());
     c.push_back(script_path);

@@ -7,6 +7,7 @@
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/route.hpp>
+#include <dc/launcher/run_tool.hpp>
 
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
@@ -37,6 +38,25 @@ slurm_settings decode_slurm_settings(const std::string& text) {
     return settings_from_json<slurm_settings>("slurm", text);
 }
 
+std::vector<std::string> slurm_options(const slurm_settings& s, bool new_allocation) {
+    std::vector<std::string> o;
+    if (new_allocation) {
+        if (!s.partition.empty()) o.push_back("--partition=" + s.partition);
+        if (!s.time.empty()) o.push_back("--time=" + s.time);
+        if (!s.account.empty()) o.push_back("--account=" + s.account);
+    }
+    if (s.nodes) o.push_back("--nodes=" + std::to_string(*s.nodes));
+    if (s.ntasks_per_node) o.push_back("--ntasks-per-node=" + std::to_string(*s.ntasks_per_node));
+    if (s.cpus_per_task) o.push_back("--cpus-per-task=" + std::to_string(*s.cpus_per_task));
+    o.insert(o.end(), s.extra.begin(), s.extra.end());
+    return o;
+}
+
+bool slurm_job_alive(const std::string& id) {
+    const auto r = launcher::run_tool("squeue", {"-h", "-j", id, "-o", "%T"});
+    return r.code == 0 && !r.out.empty() && r.out.find("COMPLET") == std::string::npos;
+}
+
 bool inside_slurm_allocation() {
     return std::getenv("SLURM_JOB_ID") != nullptr;
 }
@@ -65,17 +85,11 @@ std::vector<std::string> slurm_manager::srun_command(int count,
                                "--input=all",
                                "--ntasks=" + std::to_string(count),
                                "--kill-on-bad-exit=0"};
-    if (!inside_slurm_allocation()) {
-        c.emplace_back("--job-name=dcrun-workers");
-        if (!s.partition.empty()) c.push_back("--partition=" + s.partition);
-        if (!s.time.empty()) c.push_back("--time=" + s.time);
-        if (!s.account.empty()) c.push_back("--account=" + s.account);
-    }
-    if (s.nodes) c.push_back("--nodes=" + std::to_string(*s.nodes));
-    if (s.ntasks_per_node) c.push_back("--ntasks-per-node=" + std::to_string(*s.ntasks_per_node));
-    if (s.cpus_per_task) c.push_back("--cpus-per-task=" + std::to_string(*s.cpus_per_task));
+    const bool new_allocation = !inside_slurm_allocation();
+    if (new_allocation) c.emplace_back("--job-name=dcrun-workers");
     if (!cmd.dir.empty()) c.push_back("--chdir=" + cmd.dir);
-    c.insert(c.end(), s.extra.begin(), s.extra.end());
+    const auto options = slurm_options(s, new_allocation);
+    c.insert(c.end(), options.begin(), options.end());
     c.push_back(cmd.exe);
     c.insert(c.end(), cmd.args.begin(), cmd.args.end());
     return c;

@@ -26,13 +26,6 @@ namespace dc::managers {
 namespace bp = boost::process;
 namespace {
 
-constexpr std::size_t kept_lines = 20;
-
-void keep_tail(std::vector<std::string>& tail, const std::string& line) {
-    tail.push_back(line);
-    if (tail.size() > kept_lines) tail.erase(tail.begin());
-}
-
 /// "0", "0-3", "0,2,5-6" -> task numbers.
 std::vector<int> task_list(const std::string& text) {
     std::vector<int> out;
@@ -106,8 +99,9 @@ public:
     }
     std::vector<std::string> last_output() const override {
         std::lock_guard lock(step_->mutex_);
-        auto lines = step_->tasks_[index_].tail;
-        lines.insert(lines.end(), step_->srun_tail_.begin(), step_->srun_tail_.end());
+        auto lines = step_->tasks_[index_].tail.lines();
+        const auto srun_lines = step_->srun_tail_.lines();
+        lines.insert(lines.end(), srun_lines.begin(), srun_lines.end());
         return lines;
     }
     bool waiting_in_queue() override {
@@ -237,7 +231,7 @@ void srun_step::on_line(const std::string& line) {
     if (index < 0 || index >= static_cast<int>(tasks_.size())) index = 0;
     {
         std::lock_guard lock(mutex_);
-        keep_tail(tasks_[index].tail, text);
+        tasks_[index].tail.add(text);
     }
     if (sink_) sink_(first_id_ + index, text);
 }
@@ -269,7 +263,7 @@ void srun_step::on_srun_message(const std::string& text) {
                 tasks_[t].status = ending_status(m[3], exited);
         }
     }
-    if (is_error) keep_tail(srun_tail_, "srun: " + text);
+    if (is_error) srun_tail_.add("srun: " + text);
     changed_.notify_all();
 }
 

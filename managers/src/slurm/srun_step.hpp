@@ -2,6 +2,7 @@
 // One running `srun -v --label --input=all ...`: its tasks' lines, its own messages (the job id,
 // which task runs on which node, how each task ended), and cancelling it.
 
+#include <dc/launcher/output_lines.hpp>
 #include <dc/managers/cluster_manager.hpp>
 
 #include <condition_variable>
@@ -44,12 +45,11 @@ private:
     struct task {
         std::string node;
         std::optional<int> status;
-        std::vector<std::string> tail;
+        launcher::output_tail tail;
     };
     void on_line(const std::string& line);
     void on_srun_message(const std::string& text);
     bool srun_running();
-    void note_tail(task& t, const std::string& line);
 
     int first_id_;
     line_sink sink_;
@@ -57,7 +57,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<task> tasks_;
-    std::vector<std::string> srun_tail_; ///< srun's own errors, for every task's diagnostics
+    launcher::output_tail srun_tail_; ///< srun's own errors, for every task's diagnostics
     std::string job_id_;
     bool queued_ = false;
     bool own_allocation_ = false;

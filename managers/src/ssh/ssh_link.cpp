@@ -1,9 +1,9 @@
 #include "ssh/ssh_link.hpp"
 
-#include "common/output_tail.hpp"
 #include "ssh/ssh_auth.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/output_lines.hpp>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
@@ -93,8 +93,8 @@ bool write_channel(ssh_channel channel, const char* data, std::size_t size) {
 struct remote_process {
     int id = 0;
     ssh_channel channel = nullptr;
-    std::string partial[2]; // stdout, stderr
-    std::shared_ptr<output_tail> tail = std::make_shared<output_tail>();
+    launcher::line_splitter lines[2]; // stdout, stderr
+    std::shared_ptr<launcher::output_tail> tail = std::make_shared<launcher::output_tail>();
     ssh_link::line_sink sink;
     bool ended = false;
     int status = 0;
@@ -340,15 +340,14 @@ void ssh_link::service_processes() {
                     ssh_channel_read_nonblocking(p->channel, buf.data(), buf.size(), is_stderr);
                 if (n == SSH_ERROR) failed = true;
                 if (n <= 0) break;
-                split_lines(p->partial[is_stderr], buf.data(), static_cast<std::size_t>(n),
-                            [&](const std::string& line) {
-                                if (!is_stderr && p->remote_pid == 0 &&
-                                    line.rfind("dcrun-pid ", 0) == 0) {
-                                    p->remote_pid = std::atol(line.c_str() + 10);
-                                    return;
-                                }
-                                p->deliver(line);
-                            });
+                p->lines[is_stderr].feed(
+                    buf.data(), static_cast<std::size_t>(n), [&](const std::string& line) {
+                        if (!is_stderr && p->remote_pid == 0 && line.rfind("dcrun-pid ", 0) == 0) {
+                            p->remote_pid = std::atol(line.c_str() + 10);
+                            return;
+                        }
+                        p->deliver(line);
+                    });
             }
         }
         // Ended: all output read, and sshd closed the channel or sent EOF and the exit status.
@@ -365,10 +364,8 @@ void ssh_link::service_processes() {
 }
 
 void ssh_link::finish(remote_process& p, int status) {
-    for (auto& partial : p.partial) {
-        if (!partial.empty()) p.deliver(partial);
-        partial.clear();
-    }
+    for (auto& lines : p.lines)
+        lines.finish([&](const std::string& line) { p.deliver(line); });
     ssh_channel_free(p.channel);
     p.channel = nullptr;
     p.ended = true;

@@ -1,6 +1,8 @@
 #pragma once
 // A thread that reads the output pipes of many processes and hands out complete lines.
 
+#include <dc/launcher/output_lines.hpp>
+
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -27,7 +29,7 @@ public:
 private:
     struct source {
         line_sink sink;
-        std::string partial;
+        line_splitter lines;
     };
     void loop();
     void read_from(int fd, source& s);

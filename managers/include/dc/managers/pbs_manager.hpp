@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dc::managers {
@@ -22,6 +23,15 @@ struct pbs_settings {
 
 std::string encode_pbs_settings(const pbs_settings& s);
 pbs_settings decode_pbs_settings(const std::string& text);
+
+/// The resources a job asks for, as qsub flags with their values ({"-q", "batch"},
+/// {"-l", "walltime=00:10:00"}, ...): on qsub's command line and as "#PBS" lines alike.
+std::vector<std::pair<std::string, std::string>> pbs_resources(const pbs_settings& s);
+
+/// The job's state letter in `qstat -f ID`'s output (Q, R, E, C, F, ...); '?' if none.
+char pbs_job_state(const std::string& qstat_output);
+/// True for a job that has left the queue or was not found ('C', 'E', 'F', '?').
+bool pbs_job_over(char state);
 
 class pbs_manager final : public cluster_manager {
 public:

@@ -24,8 +24,17 @@ struct slurm_settings {
 std::string encode_slurm_settings(const slurm_settings& s);
 slurm_settings decode_slurm_settings(const std::string& text);
 
+/// The settings as Slurm options ("--partition=debug", "--cpus-per-task=4", ..., then
+/// `extra`), spelt as srun and sbatch both take them (on the command line, or after
+/// "#SBATCH"). Partition, time and account only with `new_allocation`: inside one they are
+/// the allocation's.
+std::vector<std::string> slurm_options(const slurm_settings& s, bool new_allocation);
+
 /// True inside a Slurm allocation (SLURM_JOB_ID is set).
 bool inside_slurm_allocation();
+
+/// True while job `id` is pending or running (squeue).
+bool slurm_job_alive(const std::string& id);
 
 class slurm_manager final : public cluster_manager {
 public:
