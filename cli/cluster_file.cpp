@@ -195,7 +195,7 @@ ssh_host read_host(const reader& r, const config_node& n) {
     return h;
 }
 
-void read_ssh(const reader& r, const config_node& n, ssh_settings& s) {
+void read_ssh(const reader& r, const config_node& n, managers::ssh_settings& s) {
     r.each(
         n, "ssh", {"hosts", "identity", "known_hosts", "host_key_check", "tunnel"},
         [&](const std::string& key, const config_node& v) {
@@ -218,7 +218,7 @@ void read_ssh(const reader& r, const config_node& n, ssh_settings& s) {
         });
 }
 
-void read_slurm(const reader& r, const config_node& n, slurm_settings& s) {
+void read_slurm(const reader& r, const config_node& n, managers::slurm_settings& s) {
     r.each(n, "slurm",
            {"partition", "time", "account", "nodes", "ntasks_per_node", "cpus_per_task", "extra"},
            [&](const std::string& key, const config_node& v) {
@@ -239,7 +239,7 @@ void read_slurm(const reader& r, const config_node& n, slurm_settings& s) {
            });
 }
 
-void read_pbs(const reader& r, const config_node& n, pbs_settings& s) {
+void read_pbs(const reader& r, const config_node& n, managers::pbs_settings& s) {
     r.each(n, "pbs", {"dialect", "queue", "walltime", "select", "account", "extra"},
            [&](const std::string& key, const config_node& v) {
                if (key == "dialect")
@@ -257,9 +257,23 @@ void read_pbs(const reader& r, const config_node& n, pbs_settings& s) {
            });
 }
 
-const std::vector<std::string> top_keys{"manager", "workers", "exename", "exeflags",
-                                        "dir",     "env",     "timeout", "topology",
-                                        "bind_to", "ssh",     "slurm",   "pbs"};
+/// Each manager's section of a cluster file, by the section name of its registry entry.
+void read_section(const reader& r, const std::string& section, const config_node& n,
+                  managers::manager_settings& s) {
+    if (section == "ssh") return read_ssh(r, n, s.ssh);
+    if (section == "slurm") return read_slurm(r, n, s.slurm);
+    if (section == "pbs") return read_pbs(r, n, s.pbs);
+    r.fail(n, "dcrun cannot read the '" + section + "' section yet", "remove it");
+}
+
+std::vector<std::string> top_keys() {
+    std::vector<std::string> keys{"manager", "workers", "exename",  "exeflags", "dir",
+                                  "env",     "timeout", "topology", "bind_to"};
+    for (const auto& entry : managers::manager_registry()) {
+        if (!entry.section.empty()) keys.emplace_back(entry.section);
+    }
+    return keys;
+}
 
 } // namespace
 
@@ -300,9 +314,9 @@ cluster_file read_cluster_file(const std::string& path) {
     f.path = path;
     if (doc.type == config_node::kind::null) return f;
     const config_node* manager_node = nullptr;
-    r.each(doc, "the cluster file", top_keys, [&](const std::string& key, const config_node& v) {
+    r.each(doc, "the cluster file", top_keys(), [&](const std::string& key, const config_node& v) {
         if (key == "manager") {
-            f.manager = r.choice(v, key, {"local", "ssh", "slurm", "pbs"});
+            f.manager = r.choice(v, key, managers::manager_names());
             manager_node = &v;
         } else if (key == "workers") {
             f.workers = r.whole(v, key, 0);
@@ -324,15 +338,11 @@ cluster_file read_cluster_file(const std::string& path) {
             f.topology = r.choice(v, key, {"all_to_all", "master_worker"});
         } else if (key == "bind_to") {
             f.bind_to = r.text(v, key);
-        } else if (key == "ssh") {
-            read_ssh(r, v, f.ssh);
-        } else if (key == "slurm") {
-            read_slurm(r, v, f.slurm);
         } else {
-            read_pbs(r, v, f.pbs);
+            read_section(r, key, v, f.settings);
         }
     });
-    if (f.manager == "ssh" && f.ssh.hosts.empty()) {
+    if (f.manager == "ssh" && f.settings.ssh.hosts.empty()) {
         r.fail(manager_node ? *manager_node : doc, "manager 'ssh' needs ssh.hosts",
                "add\nssh:\n  hosts: [node1, node2]");
     }

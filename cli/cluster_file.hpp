@@ -2,9 +2,7 @@
 // Cluster files: YAML or TOML, one schema (see configs/). Every mistake is reported as
 // "file:line:column: message" with a hint, before anything is started.
 
-#include <dc/managers/pbs_manager.hpp>
-#include <dc/managers/slurm_manager.hpp>
-#include <dc/managers/ssh_manager.hpp>
+#include <dc/managers/registry.hpp>
 
 #include <map>
 #include <optional>
@@ -14,23 +12,16 @@
 namespace dc::cli {
 
 using managers::ssh_host;
-using managers::ssh_settings;
-
-using managers::slurm_settings;
-
-using managers::pbs_settings;
 
 struct cluster_file {
     std::string path;
-    std::string manager = "local"; ///< local | ssh | slurm | pbs
+    std::string manager = "local"; ///< a name of managers/registry.hpp
     std::optional<int> workers;
     std::optional<std::string> exename, dir, topology, bind_to;
     std::optional<std::vector<std::string>> exeflags;
     std::map<std::string, std::string> env;
     std::optional<double> timeout;
-    ssh_settings ssh;
-    slurm_settings slurm;
-    pbs_settings pbs;
+    managers::manager_settings settings; ///< the managers' sections
 };
 
 /// Reads a .yaml/.yml or .toml cluster file. Throws dc::config_error whose text starts with

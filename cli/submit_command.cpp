@@ -76,63 +76,55 @@ submit_plan plan_submission(const run_options& o, const std::vector<std::string>
     submit_plan plan;
     plan.manager = o.manager;
     plan.job.app = fs::path(o.command[0]).filename().string();
-    plan.job.workers = std::stoi(o.procs);
+    plan.job.workers = worker_count(o.procs);
     plan.job.command = line;
     plan.job.cwd = cwd;
     plan.job.tag = tag;
-    plan.files = o.manager == "slurm" ? managers::slurm_master_job(o.slurm, plan.job)
-                                      : managers::pbs_master_job(o.pbs, plan.job);
+    plan.files = o.manager == "slurm" ? managers::slurm_master_job(o.settings.slurm, plan.job)
+                                      : managers::pbs_master_job(o.settings.pbs, plan.job);
     return plan;
 }
 
-int submit_program(const std::vector<std::string>& args) {
-    CLI::App app{"dcrun submit: run the program as a batch job (the master inside the "
-                 "allocation) and print the job id",
-                 "dcrun submit"};
-    run_options o;
-    setup_run(app, o);
-    bool print_script = false;
-    bool wait = false;
-    app.add_flag("--print-script", print_script, "show the batch script; submit nothing");
-    app.add_flag("--wait", wait, "follow the job's output to the end; exit with its code");
-    try {
-        app.parse(std::vector<std::string>(args.rbegin(), args.rend()));
-    } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? 0 : exit_config_error;
+std::vector<std::string> forwarded_options(const submit_options& o) {
+    std::vector<std::string> forwarded;
+    const std::size_t options_end = o.given.size() - o.run.command.size();
+    for (std::size_t i = 0; i < options_end; ++i) {
+        if (o.given[i] != "--print-script" && o.given[i] != "--wait") {
+            forwarded.push_back(o.given[i]);
+        }
     }
-    o.command = app.remaining();
-    if (o.command.empty()) {
+    return forwarded;
+}
+
+int submit_program(const submit_options& o) {
+    if (o.run.command.empty()) {
         std::cerr << "dcrun submit: no program given; usage: dcrun submit [options] ./app\n";
         return exit_config_error;
     }
-    run_options effective = o;
+    run_options effective = o.run;
     try {
-        if (!o.config.empty()) apply_cluster_file(o.config, effective);
+        if (!o.run.config.empty()) apply_cluster_file(o.run.config, effective);
         if (effective.manager.empty() || effective.manager == "local") effective.manager = "slurm";
-        if (effective.manager != "slurm" && effective.manager != "pbs") {
-            throw config_error("dcrun submit works with --manager slurm or pbs");
+        if (!managers::find_manager(effective.manager).batch) {
+            throw config_error("dcrun submit works with a batch manager: --manager slurm or pbs");
         }
         if (effective.procs.empty()) {
             throw config_error("dcrun submit needs the number of workers: give -n N");
         }
+        worker_count(effective.procs);
         resolve_manager(effective);
     } catch (const config_error& e) {
         std::cerr << "dcrun submit: " << e.what() << "\n";
         return exit_config_error;
     }
-    // The options go to the dcrun in the job as they were given, minus submit's own.
-    std::vector<std::string> forwarded;
-    const std::size_t options_end = args.size() - o.command.size();
-    for (std::size_t i = 0; i < options_end; ++i) {
-        if (args[i] != "--print-script" && args[i] != "--wait") forwarded.push_back(args[i]);
-    }
-    if (o.manager.empty()) forwarded.insert(forwarded.begin(), {"--manager", effective.manager});
+    auto forwarded = forwarded_options(o);
+    if (o.run.manager.empty())
+        forwarded.insert(forwarded.begin(), {"--manager", effective.manager});
     const std::string tag = launcher::random_hex(8);
     const auto plan =
         plan_submission(effective, forwarded, fs::read_symlink("/proc/self/exe").string(),
                         fs::current_path().string(), tag);
-    if (print_script) {
+    if (o.print_script) {
         std::cout << plan.files.script;
         return 0;
     }
@@ -148,7 +140,7 @@ int submit_program(const std::vector<std::string>& args) {
     if (auto at = output.find("%j"); at != std::string::npos) output.replace(at, 2, id);
     std::cout << id << std::endl;
     std::cerr << "dcrun: submitted job " << id << "; its output goes to " << output << "\n";
-    if (!wait) return 0;
+    if (!o.wait) return 0;
     return follow(plan.manager, id, output, plan.files.status_file);
 }
 

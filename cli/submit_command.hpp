@@ -13,6 +13,13 @@
 
 namespace dc::cli {
 
+struct submit_options {
+    run_options run;                ///< the run's flags; run.command is the program
+    bool print_script = false;      ///< show the batch script; submit nothing
+    bool wait = false;              ///< follow the job to its end; exit with its code
+    std::vector<std::string> given; ///< the arguments after "submit", as typed
+};
+
 struct submit_plan {
     std::string manager; ///< slurm | pbs
     managers::master_job job;
@@ -25,7 +32,11 @@ submit_plan plan_submission(const run_options& o, const std::vector<std::string>
                             const std::string& dcrun_path, const std::string& cwd,
                             const std::string& tag);
 
-/// Runs `dcrun submit` with the arguments after "submit"; returns dcrun's exit code.
-int submit_program(const std::vector<std::string>& args);
+/// The options the dcrun inside the job gets: those given to submit, minus submit's own and
+/// the program with its arguments.
+std::vector<std::string> forwarded_options(const submit_options& o);
+
+/// Runs `dcrun submit`; returns dcrun's exit code.
+int submit_program(const submit_options& o);
 
 } // namespace dc::cli

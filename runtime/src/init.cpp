@@ -13,9 +13,8 @@
 #include <dc/errors.hpp>
 #include <dc/exit_codes.hpp>
 #include <dc/launcher/bootstrap.hpp>
-#include <dc/managers/pbs_manager.hpp>
-#include <dc/managers/slurm_manager.hpp>
-#include <dc/managers/ssh_manager.hpp>
+#include <dc/launcher/launch_plan.hpp>
+#include <dc/managers/registry.hpp>
 
 #include <fcntl.h>
 #include <malloc.h>
@@ -156,61 +155,39 @@ void print_uncaught_remote_error() {
     std::abort();
 }
 
-options options_from_dcrun() {
+options options_from(const launcher::launch_plan& plan) {
     options o;
-    o.exename = env::get(env::exename).value_or("");
-    o.exeflags = env::split_list(env::get(env::exeflags).value_or(""));
-    o.dir = env::get(env::dir).value_or("");
-    for (const auto& kv : env::split_list(env::get(env::extra_env).value_or(""))) {
+    o.exename = plan.exename;
+    o.exeflags = plan.exeflags;
+    o.dir = plan.dir;
+    for (const auto& kv : plan.env) {
         auto eq = kv.find('=');
         if (eq == std::string::npos) throw config_error("--env " + kv + ": expected KEY=VALUE");
         o.env[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
-    if (auto t = env::get(env::timeout)) o.timeout = std::stod(*t);
-    if (env::get(env::topology).value_or("") == "master_worker") {
-        o.topology = topology::master_worker;
-    }
-    for (const char* name : {env::procs, env::exename, env::exeflags, env::dir, env::extra_env,
-                             env::timeout, env::topology}) {
-        ::unsetenv(name);
-    }
+    if (plan.timeout) o.timeout = *plan.timeout;
+    if (plan.topology == "master_worker") o.topology = topology::master_worker;
     return o;
 }
 
-/// The manager dcrun asked for (ssh, slurm, pbs), built from its settings; null for local.
-std::unique_ptr<managers::cluster_manager> manager_from_dcrun() {
-    const auto name = env::get(env::manager).value_or("local");
-    const auto settings = env::get(env::manager_settings).value_or("");
-    ::unsetenv(env::manager);
-    ::unsetenv(env::manager_settings);
-    if (name == "local") return nullptr;
-    if (name == "ssh") {
-        return std::make_unique<managers::ssh_manager>(managers::decode_ssh_settings(settings));
-    }
-    if (name == "slurm") {
-        return std::make_unique<managers::slurm_manager>(managers::decode_slurm_settings(settings));
-    }
-    if (name == "pbs") {
-        return std::make_unique<managers::pbs_manager>(managers::decode_pbs_settings(settings));
-    }
-    throw config_error("unknown manager '" + name + "'");
-}
-
+/// Starts the workers dcrun asked for, if it did: with the manager it named (looked up in the
+/// registry; local workers are the runtime's own).
 void start_requested_workers() {
-    auto count = env::get(env::procs);
-    if (!count) return;
     try {
-        auto options = options_from_dcrun();
-        if (auto manager = manager_from_dcrun()) {
-            const int n = std::stoi(*count);
-            if (n > 0) {
-                addprocs(*manager, n, options);
-            } else {
-                addprocs(*manager, options);
-            }
+        const auto plan = launcher::take_launch_plan();
+        if (!plan) return;
+        const auto options = options_from(*plan);
+        const auto& entry = managers::find_manager(plan->manager);
+        if (!entry.make) {
+            addprocs(plan->procs, options);
             return;
         }
-        addprocs(std::stoi(*count), options);
+        auto manager = entry.make(plan->manager_settings);
+        if (plan->procs > 0) {
+            addprocs(*manager, plan->procs, options);
+        } else {
+            addprocs(*manager, options);
+        }
     } catch (const config_error& e) {
         std::fprintf(stderr, "dcrun: %s\n", e.what());
         std::exit(exit_config_error);

@@ -60,6 +60,24 @@ TEST(dcrun, worker_flags_reach_the_workers) {
     }
 }
 
+// exeflags is a list from the cluster file to the worker's argv: items with quotes or spaces
+// arrive as they were written, and --exeflags values (split like a shell does) add to it.
+TEST(dcrun, exeflags_items_with_quotes_reach_the_workers_whole) {
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("dc_exeflags_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << "exeflags: [report, \"it's\", 'say \"hi\" twice', '']\n";
+    auto from_file = dcrun({"--config", file.string(), "-p", "1", TEST_APP_PATH, "report"});
+    ASSERT_EQ(from_file.code, 0) << from_file.err;
+    EXPECT_NE(from_file.out.find("[report][it's][say \"hi\" twice][]\n"), std::string::npos)
+        << from_file.out;
+    auto from_flags = dcrun({"-p", "1", "--exeflags", "report \"it's\"", "--exeflags", "'a \"b\"'",
+                             TEST_APP_PATH, "report"});
+    ASSERT_EQ(from_flags.code, 0) << from_flags.err;
+    EXPECT_NE(from_flags.out.find("[report][it's][a \"b\"]\n"), std::string::npos)
+        << from_flags.out;
+    std::filesystem::remove(file);
+}
+
 TEST(dcrun, exename_picks_the_worker_program_and_a_different_build_is_refused) {
     auto r = dcrun({"-p", "1", "--exename", OTHER_BUILD_PATH, TEST_APP_PATH, "report"});
     EXPECT_EQ(r.code, 3) << r.out;

@@ -48,13 +48,13 @@ TEST(cluster_file, the_example_files_are_valid) {
     EXPECT_EQ(toml.env, local.env);
     EXPECT_EQ(toml.timeout, local.timeout);
     auto ssh = read_cluster_file(dir + "/ssh.yaml");
-    ASSERT_EQ(ssh.ssh.hosts.size(), 3u);
-    EXPECT_EQ(ssh.ssh.hosts[1].user, "alice");
-    EXPECT_EQ(ssh.ssh.hosts[1].port, 2222);
-    EXPECT_TRUE(ssh.ssh.hosts[2].auto_count);
-    EXPECT_EQ(ssh.ssh.host_key_check, "strict");
-    EXPECT_EQ(read_cluster_file(dir + "/slurm.yaml").slurm.ntasks_per_node, 4);
-    EXPECT_EQ(read_cluster_file(dir + "/pbs.yaml").pbs.dialect, "torque");
+    ASSERT_EQ(ssh.settings.ssh.hosts.size(), 3u);
+    EXPECT_EQ(ssh.settings.ssh.hosts[1].user, "alice");
+    EXPECT_EQ(ssh.settings.ssh.hosts[1].port, 2222);
+    EXPECT_TRUE(ssh.settings.ssh.hosts[2].auto_count);
+    EXPECT_EQ(ssh.settings.ssh.host_key_check, "strict");
+    EXPECT_EQ(read_cluster_file(dir + "/slurm.yaml").settings.slurm.ntasks_per_node, 4);
+    EXPECT_EQ(read_cluster_file(dir + "/pbs.yaml").settings.pbs.dialect, "torque");
 }
 
 TEST(cluster_file, an_unknown_key_is_placed_and_a_near_one_suggested) {

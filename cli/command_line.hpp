@@ -1,0 +1,19 @@
+#pragma once
+// dcrun's command line on CLI11: the flags of a run, and the `submit` subcommand, declared on
+// the plain option structs that the commands take. The only file that includes CLI11.
+
+#include "run_options.hpp"
+#include "submit_command.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace dc::cli {
+
+/// Declares the flags of a run (dcrun's own and submit's) on `app`.
+void add_run_flags(CLI::App& app, run_options& options);
+/// Adds `dcrun submit [options] ./app [args...]` to `app`.
+CLI::App* add_submit_command(CLI::App& app, submit_options& options);
+/// dcrun's whole command line, wired to `run` and `submit`.
+void setup_dcrun(CLI::App& app, run_options& run, submit_options& submit);
+
+} // namespace dc::cli

@@ -1,0 +1,101 @@
+#include <dc/launcher/launch_plan.hpp>
+
+#include <dc/errors.hpp>
+#include <dc/launcher/bootstrap.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace dc::launcher {
+namespace {
+
+/// The DC_LAUNCH_* variables: only the master reads them.
+constexpr const char* launch_variables[] = {env::procs,     env::manager,  env::manager_settings,
+                                            env::exename,   env::exeflags, env::dir,
+                                            env::extra_env, env::timeout,  env::topology};
+/// Also read by the workers, so left in place.
+constexpr const char* inherited_variables[] = {env::log_level, env::bind_to};
+
+std::string exact(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+}
+
+template <class T, class Parse>
+T number(const environment_map& vars, const char* name, Parse parse) {
+    const auto& text = vars.at(name);
+    try {
+        std::size_t used = 0;
+        T value = parse(text, &used);
+        if (used == text.size()) return value;
+    } catch (const std::exception&) {
+    }
+    throw config_error(std::string(name) + "=" + text + ": not a number (set by dcrun; do not " +
+                       "set DC_LAUNCH_* variables by hand)");
+}
+
+} // namespace
+
+environment_map encode_launch_plan(const launch_plan& p) {
+    environment_map vars{{env::procs, std::to_string(p.procs)}};
+    const auto put = [&](const char* name, const std::string& value) {
+        if (!value.empty()) vars[name] = value;
+    };
+    if (p.manager != "local") put(env::manager, p.manager);
+    put(env::manager_settings, p.manager_settings);
+    put(env::exename, p.exename);
+    if (!p.exeflags.empty()) vars[env::exeflags] = env::join_list(p.exeflags);
+    put(env::dir, p.dir);
+    if (!p.env.empty()) vars[env::extra_env] = env::join_list(p.env);
+    if (p.timeout) vars[env::timeout] = exact(*p.timeout);
+    put(env::topology, p.topology);
+    put(env::log_level, p.log_level);
+    put(env::bind_to, p.bind_to);
+    return vars;
+}
+
+launch_plan decode_launch_plan(const environment_map& vars) {
+    launch_plan p;
+    const auto get = [&](const char* name) -> std::string {
+        auto it = vars.find(name);
+        return it == vars.end() ? std::string() : it->second;
+    };
+    if (vars.count(env::procs)) {
+        p.procs = number<int>(vars, env::procs,
+                              [](const std::string& t, std::size_t* n) { return std::stoi(t, n); });
+    }
+    if (auto m = get(env::manager); !m.empty()) p.manager = m;
+    p.manager_settings = get(env::manager_settings);
+    p.exename = get(env::exename);
+    if (vars.count(env::exeflags)) { // written only when there are some: "" is one empty one
+        const auto& text = vars.at(env::exeflags);
+        p.exeflags = text.empty() ? std::vector<std::string>{""} : env::split_list(text);
+    }
+    p.dir = get(env::dir);
+    if (vars.count(env::extra_env)) p.env = env::split_list(vars.at(env::extra_env));
+    if (vars.count(env::timeout)) {
+        p.timeout = number<double>(vars, env::timeout, [](const std::string& t, std::size_t* n) {
+            return std::stod(t, n);
+        });
+    }
+    p.topology = get(env::topology);
+    p.log_level = get(env::log_level);
+    p.bind_to = get(env::bind_to);
+    return p;
+}
+
+std::optional<launch_plan> take_launch_plan() {
+    if (!std::getenv(env::procs)) return std::nullopt;
+    environment_map vars;
+    for (const char* name : launch_variables) {
+        if (const char* value = std::getenv(name)) vars[name] = value;
+        ::unsetenv(name);
+    }
+    for (const char* name : inherited_variables) {
+        if (const char* value = std::getenv(name)) vars[name] = value;
+    }
+    return decode_launch_plan(vars);
+}
+
+} // namespace dc::launcher
