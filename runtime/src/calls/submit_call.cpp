@@ -2,7 +2,7 @@
 
 #include "calls/remote_error.hpp"
 #include "cluster/runtime.hpp"
-#include "transport/wire.hpp"
+#include "protocol/heads.hpp"
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
@@ -24,13 +24,7 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
         return nullptr;
     }
     const std::uint64_t req = rt.new_request_id();
-    bytes head{static_cast<char>(kind::call)};
-    head.reserve(34);
-    put(head, req);
-    put(head, static_cast<std::uint8_t>(mode));
-    put(head, fn.invoker);
-    put(head, fn.image);
-    put(head, fn.offset);
+    const bytes head = encode_head(call_head{kind::call, req, mode, fn});
     std::shared_ptr<ref_state> state;
     std::size_t in_flight = 0;
     if (mode != call_mode::oneway) {

@@ -4,18 +4,12 @@
 #include "cluster/runtime.hpp"
 #include "engine/interrupts.hpp"
 #include "futures/value_store.hpp"
-#include "transport/wire.hpp"
+#include "protocol/heads.hpp"
 
 #include <dc/errors.hpp>
 
 namespace dc::detail {
 namespace {
-
-bytes encoded_u64(std::uint64_t v) {
-    bytes b;
-    detail::put(b, v);
-    return b;
-}
 
 // The answer of a request; a remote "channel closed" error comes back as dc::channel_closed.
 bytes answer_of(ref_state& state) {
@@ -34,7 +28,7 @@ bytes answer_of(ref_state& state) {
 channel_handle::channel_handle(std::size_t capacity, int owner)
     : id_(runtime::instance().new_request_id()), owner_(owner),
       weight_(value_store::initial_weight) {
-    request(channel_op::create, encoded_u64(capacity));
+    request(channel_op::create, encode_word(std::uint64_t{capacity}));
 }
 
 channel_handle::channel_handle(const channel_ref& r)
@@ -43,18 +37,14 @@ channel_handle::channel_handle(const channel_ref& r)
 channel_handle::~channel_handle() {
     if (weight_ <= 0 || !runtime::alive()) return;
     try {
-        bytes w;
-        detail::put(w, weight_);
+        const bytes w = encode_word(weight_);
         auto& rt = runtime::instance();
         if (owner_ == rt.id()) {
             rt.apply_channel_op(id_, channel_op::release, owner_, 0, w);
             return;
         }
-        bytes head{static_cast<char>(kind::channel_op)};
-        detail::put(head, std::uint64_t{0});
-        detail::put(head, id_);
-        detail::put(head, std::uint8_t{channel_op::release});
-        rt.send(owner_, head, w);
+        rt.send(owner_, encode_head(channel_op_head{kind::channel_op, 0, id_, channel_op::release}),
+                w);
     } catch (...) { // the owner is gone, and the channel with it
     }
 }
@@ -69,11 +59,7 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
         if (owner_ == rt.id()) {
             rt.apply_channel_op(id_, op, owner_, req, payload);
         } else {
-            bytes head{static_cast<char>(kind::channel_op)};
-            detail::put(head, req);
-            detail::put(head, id_);
-            detail::put(head, op);
-            rt.send(owner_, head, payload);
+            rt.send(owner_, encode_head(channel_op_head{kind::channel_op, req, id_, op}), payload);
         }
         return answer_of(*state);
     } catch (const interrupted_error&) {
@@ -81,7 +67,7 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
         // by a put that threw). If the owner had already answered, the answer is on its way:
         // the operation happened, and its result is returned.
         uninterruptible shield;
-        if (request(channel_op::withdraw, encoded_u64(req))[0] != 0) {
+        if (request(channel_op::withdraw, encode_word(req))[0] != 0) {
             rt.forget(req);
             throw;
         }
@@ -127,9 +113,7 @@ bool channel_handle::isopen() {
 channel_ref channel_handle::share() {
     std::lock_guard lock(mutex_);
     if (weight_ < 2) { // used up (after 2^61 shares): ask the owner for more
-        bytes w;
-        detail::put(w, value_store::initial_weight);
-        request(channel_op::add_weight, w);
+        request(channel_op::add_weight, encode_word(value_store::initial_weight));
         weight_ += value_store::initial_weight;
     }
     const std::int64_t given = weight_ / 2;

@@ -2,8 +2,8 @@
 
 #include "channels/channel_ops.hpp"
 #include "futures/value_store.hpp"
+#include "protocol/heads.hpp"
 #include "protocol/messages.hpp"
-#include "transport/wire.hpp"
 
 #include <dc/detail/byte_stream.hpp>
 
@@ -35,7 +35,7 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
     std::lock_guard lock(mutex_);
     if (op == channel_op::create) {
         auto& c = channels_[id];
-        c.capacity = take<std::uint64_t>(payload, off);
+        c.capacity = decode_word<std::uint64_t>(payload, off);
         c.weight += value_store::initial_weight;
         out.push_back({pid, req, false, {}});
         return out;
@@ -95,15 +95,15 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
         out.push_back({pid, req, false, flag(!c.closed)});
         break;
     case channel_op::release:
-        c.weight -= take<std::int64_t>(payload, off);
+        c.weight -= decode_word<std::int64_t>(payload, off);
         if (c.weight <= 0) channels_.erase(it);
         break;
     case channel_op::add_weight:
-        c.weight += take<std::int64_t>(payload, off);
+        c.weight += decode_word<std::int64_t>(payload, off);
         out.push_back({pid, req, false, {}});
         break;
     case channel_op::withdraw: {
-        const auto waiting = take<std::uint64_t>(payload, off);
+        const auto waiting = decode_word<std::uint64_t>(payload, off);
         const auto gone =
             std::erase_if(c.takers,
                           [&](const waiter& w) { return w.pid == pid && w.req == waiting; }) +

@@ -3,9 +3,9 @@
 #include "engine/interrupts.hpp"
 
 #include "cluster/runtime.hpp"
+#include "protocol/heads.hpp"
 #include "transport/bind_address.hpp"
 #include "transport/endpoint.hpp"
-#include "transport/wire.hpp"
 #include "util/build_id.hpp"
 #include "util/log.hpp"
 
@@ -296,9 +296,7 @@ void master::on_lost(int pid, const std::string& why) {
         workers_.erase(it);
     }
     DC_LOG(warn, "worker " << pid << " (" << process->describe() << ") terminated: " << why);
-    bytes removed = membership_frame(kind::peer_removed);
-    put(removed, static_cast<std::int32_t>(pid));
-    broadcast(removed, pid);
+    broadcast(encode_head(peer_removed_head{kind::peer_removed, pid}), pid);
 }
 
 void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds waitfor) {
@@ -324,9 +322,7 @@ void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds wait
         } catch (const dc::error&) {
         }
         rt.remove_process(id, "removed by rmprocs", false);
-        bytes removed = membership_frame(kind::peer_removed);
-        put(removed, static_cast<std::int32_t>(id));
-        broadcast(removed, id);
+        broadcast(encode_head(peer_removed_head{kind::peer_removed, id}), id);
     }
     const auto deadline = std::chrono::steady_clock::now() + waitfor;
     for (auto& p : stopping) {

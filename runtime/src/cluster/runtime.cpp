@@ -2,8 +2,8 @@
 
 #include "calls/remote_error.hpp"
 #include "engine/interrupts.hpp"
+#include "protocol/heads.hpp"
 #include "transport/endpoint.hpp"
-#include "transport/wire.hpp"
 #include "util/build_id.hpp"
 #include "util/demangle.hpp"
 #include "util/log.hpp"
@@ -24,12 +24,9 @@ namespace {
 
 std::atomic<runtime*> current{nullptr};
 
-/// The fixed head of an answer: kind (result or done), request id, error flag.
-bytes answer_head(kind k, std::uint64_t req, bool is_error) {
-    bytes head{static_cast<char>(k)};
-    put(head, req);
-    put(head, static_cast<std::uint8_t>(is_error));
-    return head;
+/// The head of an answer: kind (result or done), request id, error flag.
+bytes answer_frame_head(kind k, std::uint64_t req, bool is_error) {
+    return encode_head(answer_head{k, req, is_error});
 }
 
 std::string random_cookie() {
@@ -70,12 +67,11 @@ runtime::runtime()
 
 // A large result whose future waits with a sink is received straight into the value's storage.
 placement runtime::place_large_value(std::span<const char> start, std::uint64_t length) {
-    constexpr std::size_t head = 1 + sizeof(std::uint64_t) + 1; // kind, req, is_error
-    if (start.size() < head || static_cast<kind>(start[0]) != kind::result || start[head - 1]) {
-        return {};
-    }
-    std::size_t off = 1;
-    auto state = current.load()->find_pending(take<std::uint64_t>(start, off));
+    constexpr std::size_t head = answer_head::size;
+    if (start.size() < head || static_cast<kind>(start[0]) != kind::result) return {};
+    const auto a = decode_head<answer_head>(start);
+    if (a.is_error) return {};
+    auto state = current.load()->find_pending(a.req);
     if (!state) return {};
     std::size_t skip = 0;
     char* where = state->place(length - head, skip);
@@ -328,22 +324,20 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
         return reject(from, "expected a greeting, got message kind " + std::to_string(body[0]));
     }
     std::span<const char> in(body);
-    std::size_t off = 1;
+    std::size_t payload = 0;
     switch (k) {
     case kind::call:
         return on_call(from, in);
     case kind::result: {
-        auto req = take<std::uint64_t>(in, off);
-        auto is_error = take<std::uint8_t>(in, off) != 0;
-        if (auto s = take_pending(req)) {
-            s->on_value(std::make_shared<const bytes>(std::move(body)), off, is_error);
+        const auto a = decode_head<answer_head>(in, &payload);
+        if (auto s = take_pending(a.req)) {
+            s->on_value(std::make_shared<const bytes>(std::move(body)), payload, a.is_error);
         }
         return;
     }
     case kind::done: {
-        auto req = take<std::uint64_t>(in, off);
-        auto is_error = take<std::uint8_t>(in, off) != 0;
-        if (auto s = take_pending(req)) s->on_done(is_error);
+        const auto a = decode_head<answer_head>(in);
+        if (auto s = take_pending(a.req)) s->on_done(a.is_error);
         return;
     }
     case kind::fetch:
@@ -351,20 +345,19 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
     case kind::watch:
         return on_fetch(from, in, false);
     case kind::release: {
-        auto ref = take<std::uint64_t>(in, off);
-        store_.release(ref, take<std::int64_t>(in, off));
+        const auto r = decode_head<release_head>(in);
+        store_.release(r.ref, r.weight);
         return;
     }
     case kind::add_weight: {
-        auto req = take<std::uint64_t>(in, off);
-        auto ref = take<std::uint64_t>(in, off);
-        store_.add_weight(ref, take<std::int64_t>(in, off));
-        return from->send(answer_head(kind::result, req, false));
+        const auto a = decode_head<add_weight_head>(in);
+        store_.add_weight(a.ref, a.weight);
+        return from->send(answer_frame_head(kind::result, a.req, false));
     }
     case kind::peer_added:
         return add_process(decode_as<peer_info>(in.subspan(1)), nullptr);
     case kind::peer_removed:
-        return remove_process(take<std::int32_t>(in, off), "removed by the master");
+        return remove_process(decode_head<peer_removed_head>(in).pid, "removed by the master");
     case kind::exit:
         exit_requested_ = true;
         return;
@@ -375,10 +368,8 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
         return;
     }
     case kind::channel_op: {
-        auto req = take<std::uint64_t>(in, off);
-        auto channel = take<std::uint64_t>(in, off);
-        auto op = take<std::uint8_t>(in, off);
-        return apply_channel_op(channel, op, from->peer_id, req, in.subspan(off));
+        const auto c = decode_head<channel_op_head>(in, &payload);
+        return apply_channel_op(c.channel, c.op, from->peer_id, c.req, in.subspan(payload));
     }
     default:
         return reject(from, "unknown message kind " + std::to_string(body[0]));
@@ -421,19 +412,16 @@ bool runtime::run_call(const function_id& fn, std::span<const char> args, bytes&
 }
 
 void runtime::on_call(const std::shared_ptr<connection>& from, std::span<const char> body) {
-    std::size_t off = 1;
-    const auto req = take<std::uint64_t>(body, off);
-    const auto mode = static_cast<call_mode>(take<std::uint8_t>(body, off));
-    function_id fn;
-    fn.invoker = take<std::uint64_t>(body, off);
-    fn.image = take<std::uint64_t>(body, off);
-    fn.offset = take<std::uint64_t>(body, off);
+    std::size_t args_at = 0;
+    const auto call = decode_head<call_head>(body, &args_at);
+    const auto req = call.req;
+    const auto mode = call.mode;
     if (mode == call_mode::store) store_.expect(req);
 
     bytes out;
-    const bool is_error = run_call(fn, body.subspan(off), out);
+    const bool is_error = run_call(call.fn, body.subspan(args_at), out);
     const bytes head =
-        answer_head(mode == call_mode::fetch ? kind::result : kind::done, req, is_error);
+        answer_frame_head(mode == call_mode::fetch ? kind::result : kind::done, req, is_error);
     try {
         if (mode == call_mode::fetch) {
             from->send(head, out);
@@ -453,9 +441,9 @@ void runtime::on_call(const std::shared_ptr<connection>& from, std::span<const c
 
 void runtime::on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body,
                        bool value) {
-    std::size_t off = 1;
-    const auto req = take<std::uint64_t>(body, off);
-    const auto ref = take<std::uint64_t>(body, off);
+    const auto f = decode_head<fetch_head>(body);
+    const auto req = f.req;
+    const auto ref = f.ref;
     std::optional<value_store::stored> s;
     try {
         s = store_.get(ref, value_store::waiter{from->peer_id, req, value});
@@ -486,7 +474,7 @@ void runtime::deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload
         }
         return;
     }
-    const bytes head = answer_head(kind::result, req, is_error);
+    const bytes head = answer_frame_head(kind::result, req, is_error);
     try {
         send(pid, head, payload);
     } catch (const dc::error& e) {
@@ -495,7 +483,7 @@ void runtime::deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload
 }
 
 void runtime::answer(int pid, std::uint64_t req, bool value, const value_store::stored& s) {
-    const bytes head = answer_head(value ? kind::result : kind::done, req, s.is_error);
+    const bytes head = answer_frame_head(value ? kind::result : kind::done, req, s.is_error);
     try {
         if (value) {
             send(pid, head, *s.data);

@@ -3,8 +3,7 @@
 #include "calls/remote_error.hpp"
 #include "cluster/runtime.hpp"
 #include "engine/interrupts.hpp"
-#include "protocol/messages.hpp"
-#include "transport/wire.hpp"
+#include "protocol/heads.hpp"
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
@@ -13,10 +12,7 @@ namespace dc::detail {
 namespace {
 
 bytes request_head(kind k, std::uint64_t req, std::uint64_t ref) {
-    bytes head{static_cast<char>(k)};
-    put(head, req);
-    put(head, ref);
-    return head;
+    return encode_head(fetch_head{k, req, ref});
 }
 
 } // namespace
@@ -52,10 +48,7 @@ void ref_state::release_weight() {
     if (weight <= 0 || !runtime::alive()) return;
     auto& rt = runtime::instance();
     if (owner_ == rt.id()) return rt.store().release(id_, weight);
-    bytes head{static_cast<char>(kind::release)};
-    put(head, id_);
-    put(head, weight);
-    rt.send(owner_, head);
+    rt.send(owner_, encode_head(release_head{kind::release, id_, weight}));
 }
 
 void ref_state::rethrow_if_failed() {
@@ -161,9 +154,8 @@ std::optional<ref_handle> ref_state::share() {
             auto ack = std::make_shared<ref_state>(0, owner_, 0, arrival::value);
             auto req = rt.new_request_id();
             rt.expect(req, owner_, ack);
-            bytes head = request_head(kind::add_weight, req, id_);
-            put(head, value_store::initial_weight);
-            rt.send(owner_, head);
+            rt.send(owner_, encode_head(add_weight_head{kind::add_weight, req, id_,
+                                                        value_store::initial_weight}));
             ack->fetch_bytes();
         }
         lock.lock();
