@@ -1,6 +1,8 @@
 #include <dc/detail/chunk_store.hpp>
 
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
+#include "futures/value_store.hpp"
 
 #include <mutex>
 #include <unordered_map>
@@ -36,7 +38,7 @@ std::size_t chunk_count() {
 }
 
 std::uint64_t new_array_id() {
-    return runtime::instance().new_request_id();
+    return cluster_context::current().new_request_id();
 }
 
 } // namespace dc::detail

@@ -1,6 +1,8 @@
 #include <dc/detail/shared_segment.hpp>
 
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
+#include "futures/value_store.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/launcher/random_name.hpp>
@@ -76,7 +78,7 @@ void shared_segment::unmap_here(const std::string& name) {
 
 std::shared_ptr<shared_segment> shared_segment::create(std::size_t bytes,
                                                        const std::vector<int>& pids) {
-    auto& rt = runtime::instance();
+    auto& rt = cluster_context::current();
     segment_ref ref{fresh_name(), rt.host(), bytes, pids};
     auto m = map_name(ref.name, bytes, true);
     {
@@ -103,7 +105,7 @@ std::shared_ptr<shared_segment> shared_segment::create(std::size_t bytes,
 }
 
 std::shared_ptr<shared_segment> shared_segment::attach(const segment_ref& ref) {
-    auto& rt = runtime::instance();
+    auto& rt = cluster_context::current();
     if (ref.host != rt.host()) {
         throw dc::error("shared_array " + ref.name + " lives in shared memory on host " + ref.host +
                         "; process " + std::to_string(rt.id()) + " runs on " + rt.host() +
@@ -132,8 +134,8 @@ shared_segment::shared_segment(segment_ref ref, void* base, bool creator,
     : ref_(std::move(ref)), base_(base), creator_(creator), mapping_(std::move(mapping)) {}
 
 shared_segment::~shared_segment() {
-    if (!creator_ || !runtime::alive()) return;
-    auto& rt = runtime::instance();
+    if (!creator_ || !cluster_context::alive()) return;
+    auto& rt = cluster_context::current();
     for (int pid : ref_.pids) {
         if (pid == rt.id()) continue;
         try {

@@ -1,7 +1,9 @@
 #include <dc/interrupt.hpp>
 
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
 #include "engine/interrupts.hpp"
+#include "protocol/messages.hpp"
 
 #include <dc/errors.hpp>
 
@@ -10,7 +12,7 @@
 namespace dc {
 
 void interrupt(const std::vector<int>& ids) {
-    auto& rt = detail::runtime::instance();
+    auto& rt = detail::cluster_context::current();
     const detail::bytes frame{static_cast<char>(detail::kind::interrupt)};
     for (int id : ids) {
         if (id == rt.id()) {
@@ -31,7 +33,7 @@ bool interrupted() {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_poll >= std::chrono::milliseconds(1)) {
         last_poll = now;
-        detail::runtime::instance().io().poll_now();
+        detail::cluster_context::current().io().poll_now();
     }
     return flag->load(std::memory_order_acquire);
 }
@@ -41,7 +43,7 @@ void check_interrupt() {
 }
 
 void sleep_for(std::chrono::nanoseconds d) {
-    auto& io = detail::runtime::instance().io();
+    auto& io = detail::cluster_context::current().io();
     const auto deadline = detail::engine::clock::now() + d;
     const auto recheck = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(d),
                                     std::chrono::milliseconds(1), std::chrono::milliseconds(100));

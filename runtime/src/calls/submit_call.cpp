@@ -1,7 +1,9 @@
 #include <dc/detail/calls.hpp>
 
-#include "calls/remote_error.hpp"
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
+#include "errors/remote_error.hpp"
+#include "futures/value_store.hpp"
 #include "protocol/heads.hpp"
 #include "util/log.hpp"
 
@@ -13,7 +15,7 @@ namespace dc::detail {
 
 std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& args,
                                        call_mode mode) {
-    auto& rt = runtime::instance();
+    auto& rt = cluster_context::current();
     if (pid == rt.id()) { // in-process: same semantics (arguments copied), no messages
         bytes out;
         const bool is_error = rt.run_call(fn, args, out);
@@ -46,7 +48,7 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
 
 int next_worker() {
     static std::atomic<unsigned> turn{0};
-    auto ids = runtime::instance().ids();
+    auto ids = cluster_context::current().ids();
     if (ids.size() == 1) return ids[0];
     return ids[1 + turn.fetch_add(1) % (ids.size() - 1)];
 }

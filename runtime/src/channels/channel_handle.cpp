@@ -1,7 +1,8 @@
 #include <dc/detail/channel_handle.hpp>
 
 #include "channels/channel_ops.hpp"
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
 #include "engine/interrupts.hpp"
 #include "futures/value_store.hpp"
 #include "protocol/heads.hpp"
@@ -26,7 +27,7 @@ bytes answer_of(ref_state& state) {
 } // namespace
 
 channel_handle::channel_handle(std::size_t capacity, int owner)
-    : id_(runtime::instance().new_request_id()), owner_(owner),
+    : id_(cluster_context::current().new_request_id()), owner_(owner),
       weight_(value_store::initial_weight) {
     request(channel_op::create, encode_word(std::uint64_t{capacity}));
 }
@@ -35,10 +36,10 @@ channel_handle::channel_handle(const channel_ref& r)
     : id_(r.id), owner_(r.owner), weight_(r.weight) {}
 
 channel_handle::~channel_handle() {
-    if (weight_ <= 0 || !runtime::alive()) return;
+    if (weight_ <= 0 || !cluster_context::alive()) return;
     try {
         const bytes w = encode_word(weight_);
-        auto& rt = runtime::instance();
+        auto& rt = cluster_context::current();
         if (owner_ == rt.id()) {
             rt.apply_channel_op(id_, channel_op::release, owner_, 0, w);
             return;
@@ -51,7 +52,7 @@ channel_handle::~channel_handle() {
 
 // One operation: a request to the owner (or to this process's own store) and its answer.
 bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
-    auto& rt = runtime::instance();
+    auto& rt = cluster_context::current();
     auto state = std::make_shared<ref_state>(0, owner_, 0, ref_state::arrival::value);
     const auto req = rt.new_request_id();
     rt.expect(req, owner_, state);

@@ -1,7 +1,7 @@
 #include "cluster/runtime.hpp"
 
-#include "calls/remote_error.hpp"
 #include "engine/interrupts.hpp"
+#include "errors/remote_error.hpp"
 #include "protocol/heads.hpp"
 #include "transport/endpoint.hpp"
 #include "util/build_id.hpp"
@@ -22,7 +22,7 @@
 namespace dc::detail {
 namespace {
 
-std::atomic<runtime*> current{nullptr};
+std::atomic<runtime*> the_runtime{nullptr};
 
 /// The head of an answer: kind (result or done), request id, error flag.
 bytes answer_frame_head(kind k, std::uint64_t req, bool is_error) {
@@ -42,9 +42,9 @@ constexpr auto link_timeout = std::chrono::seconds(10);
 
 } // namespace
 
-int runtime_id_for_logs() noexcept {
-    runtime* rt = current.load();
-    return rt ? rt->id() : 1;
+void runtime::set_id(int id) noexcept {
+    id_ = id;
+    set_log_process_id(id);
 }
 
 runtime& runtime::instance() {
@@ -53,13 +53,30 @@ runtime& runtime::instance() {
 }
 
 bool runtime::alive() noexcept {
-    return current.load() != nullptr;
+    return the_runtime.load() != nullptr;
+}
+
+namespace {
+std::atomic<cluster_context*> installed{nullptr};
+}
+
+cluster_context& cluster_context::current() {
+    if (auto* c = installed.load(std::memory_order_acquire)) return *c;
+    return runtime::instance();
+}
+
+bool cluster_context::alive() noexcept {
+    return installed.load(std::memory_order_acquire) != nullptr || runtime::alive();
+}
+
+void cluster_context::install(cluster_context* c) noexcept {
+    installed.store(c, std::memory_order_release);
 }
 
 runtime::runtime()
     : cookie_(random_cookie()), host_(boost::asio::ip::host_name()),
       engine_(std::make_unique<engine>(*this, spin_budget())) {
-    current = this;
+    the_runtime = this;
     connection::set_placement_hook(&runtime::place_large_value);
     connection::set_send_waiter(engine_.get());
     connection::set_greeting_hook(&runtime::greet_in_place);
@@ -71,7 +88,7 @@ placement runtime::place_large_value(std::span<const char> start, std::uint64_t 
     if (start.size() < head || static_cast<kind>(start[0]) != kind::result) return {};
     const auto a = decode_head<answer_head>(start);
     if (a.is_error) return {};
-    auto state = current.load()->find_pending(a.req);
+    auto state = the_runtime.load()->find_pending(a.req);
     if (!state) return {};
     std::size_t skip = 0;
     char* where = state->place(length - head, skip);
@@ -85,7 +102,7 @@ std::shared_ptr<ref_state> runtime::find_pending(std::uint64_t req) const {
 }
 
 runtime::~runtime() {
-    current = nullptr;
+    the_runtime = nullptr;
     connection::set_send_waiter(nullptr);
     engine_->stop_background();
 }
@@ -299,7 +316,7 @@ void runtime::admit_peer(connection& c, int from) {
 // its first call may be larger than an unauthenticated connection may send, and may arrive
 // while this process reads without dispatching (a send of its own waits).
 bool runtime::greet_in_place(connection& c, std::span<const char> body) {
-    runtime* rt = current.load();
+    runtime* rt = the_runtime.load();
     if (!rt || body.empty() || static_cast<kind>(body[0]) != kind::peer_hello) return false;
     peer_hello_msg hello;
     // A peer this process has not heard of yet (its peer_added may be in the same batch of

@@ -4,6 +4,7 @@
 // workers; the roles add the handshake with the master (cluster/master, worker/serve).
 
 #include "channels/channel_store.hpp"
+#include "context/cluster_context.hpp"
 #include "engine/engine.hpp"
 #include "futures/value_store.hpp"
 #include "protocol/messages.hpp"
@@ -26,10 +27,7 @@ namespace dc::detail {
 
 class listener;
 
-/// The id to print in log lines (1 before a worker knows its id).
-int runtime_id_for_logs() noexcept;
-
-class runtime final : public engine::handler {
+class runtime final : public engine::handler, public cluster_context {
 public:
     /// The process's runtime, created on first use.
     static runtime& instance();
@@ -39,26 +37,26 @@ public:
     runtime();
     ~runtime() override;
 
-    int id() const noexcept { return id_.load(std::memory_order_relaxed); }
-    void set_id(int id) noexcept { id_ = id; }
+    int id() const noexcept override { return id_.load(std::memory_order_relaxed); }
+    void set_id(int id) noexcept;
     const std::string& cookie() const noexcept { return cookie_; }
     void set_cookie(std::string cookie) { cookie_ = std::move(cookie); }
-    const std::string& host() const noexcept { return host_; }
+    const std::string& host() const noexcept override { return host_; }
     dc::topology links() const noexcept { return topology_; }
     void set_links(dc::topology t) noexcept { topology_ = t; }
-    engine& io() noexcept { return *engine_; }
-    value_store& store() noexcept { return store_; }
+    engine& io() noexcept override { return *engine_; }
+    value_store& store() noexcept override { return store_; }
     channel_store& channels() noexcept { return channels_; }
 
     /// Runs a channel operation on a channel this process owns (for process `pid`, request
     /// `req`) and sends the answers that are due.
     void apply_channel_op(std::uint64_t channel, std::uint8_t op, int pid, std::uint64_t req,
-                          std::span<const char> payload);
+                          std::span<const char> payload) override;
 
     // ---- membership
     /// Ids of every live process, this one included, ascending.
-    std::vector<int> ids() const;
-    bool knows(int pid) const;
+    std::vector<int> ids() const override;
+    bool knows(int pid) const override;
     /// Adds a process (with its link, if there is one yet).
     void add_process(const peer_info& info, const std::shared_ptr<connection>& link);
     /// Forgets a process and fails everything that waited on it. With `close_link` false the
@@ -75,21 +73,21 @@ public:
     const std::vector<std::string>& addresses() const noexcept { return addresses_; }
 
     // ---- requests
-    std::uint64_t new_request_id() noexcept;
+    std::uint64_t new_request_id() noexcept override;
     /// Registers the state that the answer to `req` from `pid` goes to.
     /// Returns how many requests are now unanswered.
-    std::size_t expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state);
-    void forget(std::uint64_t req);
+    std::size_t expect(std::uint64_t req, int pid, std::shared_ptr<ref_state> state) override;
+    void forget(std::uint64_t req) override;
     /// Most requests one process keeps unanswered: a loop that fires calls faster than they
     /// run (and drops their futures) waits here instead of filling both processes' memory.
     static constexpr std::size_t max_in_flight = std::size_t{1} << 15;
     /// Called with expect()'s count once the request is sent: at max_in_flight, waits (driving
     /// progress) until half of them are answered.
-    void throttle(std::size_t in_flight);
+    void throttle(std::size_t in_flight) override;
     /// Sends a frame to `pid`, linking to it first if needed. Throws dc::process_exited.
-    void send(int pid, std::span<const char> head, std::span<const char> body = {});
+    void send(int pid, std::span<const char> head, std::span<const char> body = {}) override;
     /// Runs a call in this process; returns true if it threw (then `out` holds an error_info).
-    bool run_call(const function_id& fn, std::span<const char> args, bytes& out);
+    bool run_call(const function_id& fn, std::span<const char> args, bytes& out) override;
 
     /// Closes a connection that failed the handshake or broke the protocol.
     void reject(const std::shared_ptr<connection>& c, const std::string& why);

@@ -1,8 +1,10 @@
 #include <dc/detail/ref_state.hpp>
 
-#include "calls/remote_error.hpp"
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
 #include "engine/interrupts.hpp"
+#include "errors/remote_error.hpp"
+#include "futures/value_store.hpp"
 #include "protocol/heads.hpp"
 #include "util/log.hpp"
 
@@ -45,8 +47,8 @@ void ref_state::release_weight() {
         weight = weight_;
         weight_ = 0;
     }
-    if (weight <= 0 || !runtime::alive()) return;
-    auto& rt = runtime::instance();
+    if (weight <= 0 || !cluster_context::alive()) return;
+    auto& rt = cluster_context::current();
     if (owner_ == rt.id()) return rt.store().release(id_, weight);
     rt.send(owner_, encode_head(release_head{kind::release, id_, weight}));
 }
@@ -60,12 +62,12 @@ void ref_state::rethrow_if_failed() {
 // A handle received from another process for a value this process holds: read the store.
 // (States of calls and requests made here are answered by messages even when local.)
 bool ref_state::in_local_store() const {
-    return expected_ == arrival::nothing && owner_ == runtime::instance().id();
+    return expected_ == arrival::nothing && owner_ == cluster_context::current().id();
 }
 
 bool ref_state::isready() {
     if (current() != status::pending) return true;
-    auto& rt = runtime::instance();
+    auto& rt = cluster_context::current();
     if (in_local_store()) {
         auto s = rt.store().get(id_, std::nullopt);
         return s.has_value();
@@ -88,7 +90,7 @@ bool ref_state::isready() {
 }
 
 void ref_state::wait() {
-    auto& rt = runtime::instance();
+    auto& rt = cluster_context::current();
     if (in_local_store() && current() == status::pending) {
         rt.io().wait_until([&] { return rt.store().get(id_, std::nullopt).has_value(); });
         if (rt.store().get(id_, std::nullopt)->is_error) fetch_bytes();
@@ -100,7 +102,7 @@ void ref_state::wait() {
 }
 
 std::span<const char> ref_state::fetch_bytes() {
-    auto& rt = runtime::instance();
+    auto& rt = cluster_context::current();
     if (current() != status::here && current() != status::failed) {
         if (in_local_store()) {
             std::optional<value_store::stored> s;
@@ -147,7 +149,7 @@ std::optional<ref_handle> ref_state::share() {
     }
     if (weight_ < 2) { // our share is used up: ask the owner for more (rare: 2^61 splits)
         lock.unlock();
-        auto& rt = runtime::instance();
+        auto& rt = cluster_context::current();
         if (owner_ == rt.id()) {
             rt.store().add_weight(id_, value_store::initial_weight);
         } else {
@@ -195,7 +197,7 @@ void ref_state::abandon_sink() noexcept {
     if (!receiving || current() != status::pending) return;
     try {
         uninterruptible shield;
-        runtime::instance().io().wait_until([this] { return current() != status::pending; });
+        cluster_context::current().io().wait_until([this] { return current() != status::pending; });
     } catch (...) { // the sender died: the transfer has ended too
     }
 }

@@ -1,6 +1,8 @@
 #include <dc/detail/global_store.hpp>
 
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
+#include "futures/value_store.hpp"
 #include "util/demangle.hpp"
 
 #include <dc/errors.hpp>
@@ -28,7 +30,7 @@ store& globals() {
 }
 
 std::string where() {
-    return "process " + std::to_string(runtime::instance().id());
+    return "process " + std::to_string(cluster_context::current().id());
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 #include <dc/detail/patterns.hpp>
 
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
+#include "futures/value_store.hpp"
 #include "util/demangle.hpp"
 
 #include <unistd.h>
@@ -12,7 +14,7 @@ namespace dc::detail {
 
 std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states) {
     std::size_t found = 0;
-    runtime::instance().io().wait_until([&] {
+    cluster_context::current().io().wait_until([&] {
         for (std::size_t i = 0; i < states.size(); ++i) {
             if (states[i]->current() != ref_state::status::pending) {
                 found = i;
@@ -26,7 +28,7 @@ std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states) 
 
 void wait_for_all(const std::vector<std::shared_ptr<ref_state>>& states) noexcept {
     try { // an interrupt (Ctrl-C) ends the wait early
-        runtime::instance().io().wait_until([&] {
+        cluster_context::current().io().wait_until([&] {
             for (const auto& s : states) {
                 if (s->current() == ref_state::status::pending) return false;
             }

@@ -1,6 +1,8 @@
 #include <dc/worker_pool.hpp>
 
-#include "cluster/runtime.hpp"
+#include "context/cluster_context.hpp"
+#include "engine/engine.hpp"
+#include "futures/value_store.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/procs.hpp>
@@ -74,7 +76,7 @@ int worker_pool::take() {
     bool empty = false;
     // The engine may evaluate the condition again after it held: once a worker is taken, the
     // condition must not take another (that one would stay busy for good).
-    detail::runtime::instance().io().wait_until([&] {
+    detail::cluster_context::current().io().wait_until([&] {
         if (id || empty) return true;
         empty = size() == 0;
         if (!empty) id = try_take();

@@ -1,7 +1,5 @@
 #include "util/log.hpp"
 
-#include "cluster/runtime.hpp"
-
 #include <dc/errors.hpp>
 
 #include <atomic>
@@ -10,6 +8,7 @@
 namespace dc::detail {
 namespace {
 std::atomic<int> current_level{static_cast<int>(log_level::warn)};
+std::atomic<int> process_id{1}; // 1 until a worker learns its id
 constexpr const char* level_names[] = {"error", "warn", "info", "debug"};
 } // namespace
 
@@ -29,8 +28,12 @@ bool log_enabled(log_level level) noexcept {
     return static_cast<int>(level) <= current_level;
 }
 
+void set_log_process_id(int id) noexcept {
+    process_id.store(id, std::memory_order_relaxed);
+}
+
 void log_line(log_level level, const std::string& text) {
-    std::string line = "dc[" + std::to_string(runtime_id_for_logs()) + "] " +
+    std::string line = "dc[" + std::to_string(process_id.load(std::memory_order_relaxed)) + "] " +
                        level_names[static_cast<int>(level)] + ": " + text + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);
 }

@@ -1,4 +1,4 @@
-#include "calls/throw_site.hpp"
+#include "errors/throw_site.hpp"
 
 #include <boost/stacktrace.hpp>
 

@@ -1,6 +1,6 @@
-#include "calls/remote_error.hpp"
+#include "errors/remote_error.hpp"
 
-#include "calls/throw_site.hpp"
+#include "errors/throw_site.hpp"
 #include "util/demangle.hpp"
 
 #include <dc/detail/callable.hpp>
