@@ -3,6 +3,7 @@
 #include "engine/interrupts.hpp"
 
 #include "cluster/runtime.hpp"
+#include "peers/handshake.hpp"
 #include "protocol/heads.hpp"
 #include "transport/bind_address.hpp"
 #include "transport/endpoint.hpp"
@@ -232,7 +233,7 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
         return rt.reject(c, "malformed greeting");
     }
     if (hello.magic != protocol_magic) return rt.reject(c, "not a dc worker");
-    if (!rt.cookie_matches(hello.cookie)) return rt.reject(c, "wrong cluster cookie");
+    if (!cookie_matches(rt.cookie(), hello.cookie)) return rt.reject(c, "wrong cluster cookie");
     welcome_msg welcome;
     std::vector<peer_info> others;
     {
@@ -264,10 +265,7 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
         }
         return rt.reject(c, welcome.reason);
     }
-    c->peer_id = hello.id;
-    c->authenticated = true;
-    c->set_frame_limit(UINT64_MAX >> 1);
-    c->set_label("worker " + std::to_string(hello.id));
+    authenticate(*c, hello.id);
     rt.add_process({hello.id, hello.host, hello.addresses}, c);
     c->send(frame);
     bytes added = membership_frame(kind::peer_added);

@@ -1,13 +1,17 @@
 #pragma once
-// Everything one process knows about the cluster: its id, the other processes and the links to
-// them, the requests it waits on and the values it holds for others. Shared by master and
-// workers; the roles add the handshake with the master (cluster/master, worker/serve).
+// One process's part of the cluster: its id and cookie, the other processes and the links to
+// them (peers/), the requests it waits on (requests/), the values and channels it holds for
+// others, and its listeners. Shared by master and workers; the roles add the handshake with the
+// master (cluster/master, worker/serve). Incoming frames are dispatched in cluster/dispatch.cpp;
+// calls run in calls/execute_call.cpp.
 
 #include "channels/channel_store.hpp"
 #include "context/cluster_context.hpp"
 #include "engine/engine.hpp"
 #include "futures/value_store.hpp"
+#include "peers/peer_table.hpp"
 #include "protocol/messages.hpp"
+#include "requests/pending_requests.hpp"
 
 #include <dc/detail/function_id.hpp>
 #include <dc/detail/ref_state.hpp>
@@ -15,12 +19,9 @@
 
 #include <atomic>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace dc::detail {
@@ -91,8 +92,6 @@ public:
 
     /// Closes a connection that failed the handshake or broke the protocol.
     void reject(const std::shared_ptr<connection>& c, const std::string& why);
-    /// Checks a cookie in constant time.
-    bool cookie_matches(const std::string& offered) const noexcept;
 
     // engine::handler
     void on_frame(const std::shared_ptr<connection>& from, bytes&& body) override;
@@ -102,30 +101,14 @@ public:
     bool exit_requested() const noexcept { return exit_requested_; }
 
 private:
-    struct process {
-        peer_info info;
-        std::shared_ptr<connection> link;
-    };
-    struct pending {
-        int pid;
-        std::shared_ptr<ref_state> state;
-    };
-
     std::shared_ptr<connection> link_to(int pid);
-    std::shared_ptr<connection> open_link(const peer_info& peer);
+    // cluster/dispatch.cpp: what arrives
     void accept_peer(const std::shared_ptr<connection>& c, bytes&& body);
-    /// Why a peer's greeting is refused (its cookie, magic or build; "" if they are right);
-    /// fills `hello`. Membership is checked by the caller.
-    std::string check_peer_hello(std::span<const char> body, peer_hello_msg& hello) const;
-    void admit_peer(connection& c, int from);
     static bool greet_in_place(connection& c, std::span<const char> body);
-    void on_call(const std::shared_ptr<connection>& from, std::span<const char> body);
+    void on_answer(std::span<const char> frame, bytes&& body);
     void on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body, bool value);
-    void answer(int pid, std::uint64_t req, bool value, const value_store::stored& s);
     /// Sends a result frame, or completes the request here when `pid` is this process.
     void deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload);
-    std::shared_ptr<ref_state> take_pending(std::uint64_t req);
-    std::shared_ptr<ref_state> find_pending(std::uint64_t req) const;
     static placement place_large_value(std::span<const char> start, std::uint64_t length);
 
     std::atomic<int> id_{1};
@@ -138,10 +121,8 @@ private:
     std::vector<std::unique_ptr<listener>> listeners_;
     std::vector<std::string> addresses_;
 
-    mutable std::mutex mutex_; // guards processes_ and pending_
-    std::map<int, process> processes_;
-    std::unordered_map<std::uint64_t, pending> pending_;
-    std::atomic<std::uint64_t> next_request_{1};
+    peer_table peers_;
+    pending_requests requests_;
     std::atomic<bool> exit_requested_{false};
 };
 

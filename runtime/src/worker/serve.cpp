@@ -1,6 +1,7 @@
 #include "worker/serve.hpp"
 
 #include "cluster/runtime.hpp"
+#include "peers/handshake.hpp"
 #include "transport/bind_address.hpp"
 #include "transport/endpoint.hpp"
 #include "util/build_id.hpp"
@@ -195,9 +196,7 @@ void serve_as_worker() {
     auto welcome = read_welcome(*master, early);
     if (!welcome.accepted) give_up("the master refused this worker: " + welcome.reason);
 
-    master->peer_id = 1;
-    master->authenticated = true;
-    master->set_frame_limit(UINT64_MAX >> 1);
+    authenticate(*master, 1);
     rt.add_process({1, "master", {}}, master);
     for (const auto& peer : welcome.peers)
         rt.add_process(peer, nullptr);
