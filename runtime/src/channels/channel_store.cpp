@@ -16,13 +16,22 @@ bytes flag(bool value) {
     return {static_cast<char>(value)};
 }
 
+channel_store::answer error_answer(int pid, std::uint64_t req, const char* type,
+                                   const char* message) {
+    error_info e;
+    e.type = type;
+    e.message = message;
+    bytes encoded;
+    encode_into(encoded, e);
+    return {pid, req, true, std::move(encoded)};
+}
+
 channel_store::answer closed_error(int pid, std::uint64_t req) {
-    bytes e;
-    error_info closed;
-    closed.type = "dc::channel_closed";
-    closed.message = "the channel is closed";
-    encode_into(e, closed);
-    return {pid, req, true, std::move(e)};
+    return error_answer(pid, req, "dc::channel_closed", "the channel is closed");
+}
+
+channel_store::answer gone_error(int pid, std::uint64_t req) {
+    return error_answer(pid, req, "dc::error", "this channel no longer exists");
 }
 
 } // namespace
@@ -42,13 +51,7 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
     }
     auto it = channels_.find(id);
     if (it == channels_.end()) {
-        if (op == channel_op::release) return out;
-        bytes e;
-        error_info gone;
-        gone.type = "dc::error";
-        gone.message = "this channel no longer exists";
-        encode_into(e, gone);
-        out.push_back({pid, req, true, std::move(e)});
+        if (op != channel_op::release) out.push_back(gone_error(pid, req));
         return out;
     }
     channel& c = it->second;
@@ -65,30 +68,13 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
         on_take(c, {pid, req, op == channel_op::take}, out);
         break;
     case channel_op::try_take:
-        if (c.items.empty() && !c.putters.empty()) admit_putters(c, out, true);
-        if (c.items.empty()) {
-            out.push_back({pid, req, false, flag(false)});
-        } else {
-            bytes reply = flag(true);
-            reply.insert(reply.end(), c.items.front().begin(), c.items.front().end());
-            c.items.pop_front();
-            out.push_back({pid, req, false, std::move(reply)});
-            admit_putters(c, out, false);
-        }
+        on_try_take(c, pid, req, out);
         break;
     case channel_op::isready:
         out.push_back({pid, req, false, flag(!c.items.empty() || !c.putters.empty())});
         break;
     case channel_op::close:
-        c.closed = true;
-        for (auto& p : c.putters)
-            out.push_back(closed_error(p.pid, p.req));
-        c.putters.clear();
-        if (c.items.empty()) {
-            for (auto& w : c.takers)
-                out.push_back(closed_error(w.pid, w.req));
-            c.takers.clear();
-        }
+        on_close(c, out);
         out.push_back({pid, req, false, {}});
         break;
     case channel_op::isopen:
@@ -104,18 +90,45 @@ std::vector<channel_store::answer> channel_store::apply(std::uint64_t id, std::u
         break;
     case channel_op::withdraw: {
         const auto waiting = decode_word<std::uint64_t>(payload, off);
-        const auto gone =
-            std::erase_if(c.takers,
-                          [&](const waiter& w) { return w.pid == pid && w.req == waiting; }) +
-            std::erase_if(c.putters,
-                          [&](const putter& p) { return p.pid == pid && p.req == waiting; });
-        out.push_back({pid, req, false, flag(gone > 0)});
+        out.push_back({pid, req, false, flag(withdraw(c, pid, waiting))});
         break;
     }
     default:
         break;
     }
     return out;
+}
+
+void channel_store::on_try_take(channel& c, int pid, std::uint64_t req, std::vector<answer>& out) {
+    if (c.items.empty() && !c.putters.empty()) admit_putters(c, out, true);
+    if (c.items.empty()) {
+        out.push_back({pid, req, false, flag(false)});
+        return;
+    }
+    bytes reply = flag(true);
+    reply.insert(reply.end(), c.items.front().begin(), c.items.front().end());
+    c.items.pop_front();
+    out.push_back({pid, req, false, std::move(reply)});
+    admit_putters(c, out, false);
+}
+
+void channel_store::on_close(channel& c, std::vector<answer>& out) {
+    c.closed = true;
+    for (auto& p : c.putters)
+        out.push_back(closed_error(p.pid, p.req));
+    c.putters.clear();
+    if (c.items.empty()) { // the items left can still be taken
+        for (auto& w : c.takers)
+            out.push_back(closed_error(w.pid, w.req));
+        c.takers.clear();
+    }
+}
+
+bool channel_store::withdraw(channel& c, int pid, std::uint64_t waiting) {
+    const auto gone =
+        std::erase_if(c.takers, [&](const waiter& w) { return w.pid == pid && w.req == waiting; }) +
+        std::erase_if(c.putters, [&](const putter& p) { return p.pid == pid && p.req == waiting; });
+    return gone > 0;
 }
 
 void channel_store::on_put(channel& c, int pid, std::uint64_t req, bytes item,

@@ -54,6 +54,11 @@ private:
 
     void on_put(channel& c, int pid, std::uint64_t req, bytes item, std::vector<answer>& out);
     void on_take(channel& c, const waiter& w, std::vector<answer>& out);
+    void on_try_take(channel& c, int pid, std::uint64_t req, std::vector<answer>& out);
+    /// Closes `c`: its waiting putters fail, and its takers too once no item is left.
+    static void on_close(channel& c, std::vector<answer>& out);
+    /// Takes out the waiting operation `waiting` of `pid`; false if it was not waiting.
+    static bool withdraw(channel& c, int pid, std::uint64_t waiting);
     static void serve_waiters(channel& c, std::vector<answer>& out);
     static void admit_putters(channel& c, std::vector<answer>& out, bool for_taker);
 

@@ -7,7 +7,6 @@
 #include "protocol/heads.hpp"
 #include "transport/bind_address.hpp"
 #include "transport/endpoint.hpp"
-#include "util/build_id.hpp"
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
@@ -15,7 +14,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 #include <stdexcept>
 
 namespace dc::detail {
@@ -31,10 +29,6 @@ void print_worker_line(int id, const std::string& line) {
 
 std::string topology_name(dc::topology t) {
     return t == dc::topology::master_worker ? "master_worker" : "all_to_all";
-}
-
-bytes membership_frame(kind k) {
-    return bytes{static_cast<char>(k)};
 }
 
 } // namespace
@@ -94,76 +88,24 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         throw dc::error("addprocs called on process " + std::to_string(rt.id()) +
                         ": only the master (process 1) adds and removes workers");
     }
-    std::vector<int> ids;
-    std::vector<std::unique_ptr<managers::launched_worker>> launched;
-    bool started = false;
-    {
-        std::lock_guard lock(mutex_);
-        started = started_;
-    }
-    // Outside the lock: the manager may look up its hosts.
-    const std::string bind_hint = started ? "" : manager.master_bind_hint();
-    {
-        std::lock_guard lock(mutex_);
-        start(bind_hint);
-        topology_ = o.topology;
-        rt.set_links(o.topology);
-        for (int i = 0; i < n; ++i)
-            workers_[next_id_ + i];
-        for (int i = 0; i < n; ++i)
-            ids.push_back(next_id_ + i);
-        next_id_ += n;
-    }
+    const auto ids = reserve_ids(manager, n, o.topology);
     if (n == 0) return ids;
     DC_LOG(debug,
            manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
     try {
         manager.set_step_log([](const std::string& step) { DC_LOG(debug, step); });
-        launched = manager.launch({ids.front(), n, make_command(o), print_worker_line});
+        auto launched = manager.launch({ids.front(), n, make_command(o), print_worker_line});
+        std::lock_guard lock(mutex_);
+        for (auto& p : launched)
+            workers_[p->id()].process = std::move(p);
     } catch (...) {
         std::lock_guard lock(mutex_);
         for (int id : ids)
             workers_.erase(id);
         throw;
     }
-    {
-        std::lock_guard lock(mutex_);
-        for (auto& p : launched)
-            workers_[p->id()].process = std::move(p);
-    }
-    // The start-up timeout counts from when the scheduler runs the workers, not queue time.
-    const auto limit = std::chrono::duration_cast<engine::clock::duration>(
-        std::chrono::duration<double>(o.timeout));
-    auto deadline = engine::clock::now() + limit;
-    bool queued_before = false;
-    auto settled = [&] {
-        std::lock_guard lock(mutex_);
-        bool queued = false;
-        for (int id : ids) {
-            auto it = workers_.find(id);
-            if (it != workers_.end() && it->second.process->waiting_in_queue()) queued = true;
-        }
-        if (queued || queued_before) deadline = engine::clock::now() + limit;
-        if (queued != queued_before) {
-            DC_LOG(debug, manager.name() << " manager: workers " << ids.front() << ".."
-                                         << ids.back() << (queued ? " queued" : " running"));
-        }
-        queued_before = queued;
-        for (int id : ids) {
-            auto it = workers_.find(id);
-            if (it == workers_.end() || !it->second.refused.empty()) return true;
-            if (!it->second.connected && !it->second.process->running()) return true;
-            if (!it->second.connected) return false;
-        }
-        return true;
-    };
-    {
-        uninterruptible shield; // a second Ctrl-C ends the run; one alone lets the start finish
-        while (!settled() && engine::clock::now() < deadline) {
-            rt.io().wait_until(settled, deadline, std::chrono::milliseconds(20));
-        }
-    }
-    std::string failure = batch_failure(manager.name(), ids, o.timeout);
+    wait_until_connected(manager.name(), ids, o.timeout);
+    std::string failure = start_failure(manager.name(), ids, o.timeout);
     if (!failure.empty()) {
         discard(ids);
         throw launch_error(failure);
@@ -172,105 +114,25 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     return ids;
 }
 
-std::string master::batch_failure(const std::string& manager, const std::vector<int>& ids,
-                                  double timeout) {
+std::vector<int> master::reserve_ids(managers::cluster_manager& manager, int n, dc::topology t) {
+    bool started = false;
+    {
+        std::lock_guard lock(mutex_);
+        started = started_;
+    }
+    // Outside the lock: the manager may look up its hosts.
+    const std::string bind_hint = started ? "" : manager.master_bind_hint();
     std::lock_guard lock(mutex_);
-    for (int id : ids) {
-        auto it = workers_.find(id);
-        if (it == workers_.end()) {
-            return manager + " manager: worker " + std::to_string(id) + " exited during start-up";
-        }
-        auto& w = it->second;
-        if (w.connected) continue;
-        std::ostringstream text;
-        text << manager << " manager: worker " << id << " on " << w.process->host() << " ("
-             << w.process->describe() << ") ";
-        if (!w.refused.empty()) {
-            text << "was refused: " << w.refused;
-        } else if (auto status = w.process->exit_status()) {
-            text << "exited with code " << *status << " before connecting";
-        } else {
-            text << "did not connect within " << timeout << " s";
-        }
-        w.process->drain_output(std::chrono::milliseconds(500));
-        auto lines = w.process->last_output();
-        if (lines.empty()) {
-            text << "; it printed nothing";
-        } else {
-            text << "; last output:";
-            for (const auto& l : lines)
-                text << "\n    " << l;
-        }
-        return text.str();
+    start(bind_hint);
+    topology_ = t;
+    runtime::instance().set_links(t);
+    std::vector<int> ids;
+    for (int i = 0; i < n; ++i) {
+        workers_[next_id_ + i];
+        ids.push_back(next_id_ + i);
     }
-    return {};
-}
-
-void master::discard(const std::vector<int>& ids) {
-    std::vector<int> connected;
-    {
-        std::lock_guard lock(mutex_);
-        for (int id : ids) {
-            auto it = workers_.find(id);
-            if (it == workers_.end()) continue;
-            if (it->second.connected) {
-                connected.push_back(id);
-            } else {
-                it->second.process->kill();
-                workers_.erase(it);
-            }
-        }
-    }
-    rmprocs(connected);
-}
-
-void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
-    auto& rt = runtime::instance();
-    hello_msg hello;
-    try {
-        hello = decode_as<hello_msg>(std::span<const char>(body).subspan(1));
-    } catch (const std::exception&) {
-        return rt.reject(c, "malformed greeting");
-    }
-    if (hello.magic != protocol_magic) return rt.reject(c, "not a dc worker");
-    if (!cookie_matches(rt.cookie(), hello.cookie)) return rt.reject(c, "wrong cluster cookie");
-    welcome_msg welcome;
-    std::vector<peer_info> others;
-    {
-        std::lock_guard lock(mutex_);
-        auto it = workers_.find(hello.id);
-        if (it == workers_.end() || it->second.connected) {
-            return rt.reject(c, "unexpected worker id " + std::to_string(hello.id));
-        }
-        if (hello.build_id != main_build_id()) {
-            it->second.refused = "it runs a different build of the program (build id " +
-                                 hello.build_id + ", master " + main_build_id() + ")";
-            welcome.reason = "worker " + std::to_string(hello.id) + " on " + hello.host + " " +
-                             it->second.refused;
-        } else {
-            it->second.connected = true;
-            it->second.info = {hello.id, hello.host, hello.addresses};
-            for (const auto& [id, w] : workers_) {
-                if (w.connected && id != hello.id) others.push_back(w.info);
-            }
-            welcome = {true, "", hello.id, static_cast<std::int32_t>(topology_), others};
-        }
-    }
-    bytes frame = membership_frame(kind::welcome);
-    encode_into(frame, welcome);
-    if (!welcome.accepted) {
-        try {
-            c->send(frame);
-        } catch (const dc::error&) {
-        }
-        return rt.reject(c, welcome.reason);
-    }
-    authenticate(*c, hello.id);
-    rt.add_process({hello.id, hello.host, hello.addresses}, c);
-    c->send(frame);
-    bytes added = membership_frame(kind::peer_added);
-    encode_into(added, peer_info{hello.id, hello.host, hello.addresses});
-    broadcast(added, hello.id);
+    next_id_ += n;
+    return ids;
 }
 
 void master::broadcast(const bytes& frame, int except) {
@@ -316,7 +178,7 @@ void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds wait
             workers_.erase(it);
         }
         try {
-            rt.send(id, membership_frame(kind::exit));
+            rt.send(id, bytes{static_cast<char>(kind::exit)});
         } catch (const dc::error&) {
         }
         rt.remove_process(id, "removed by rmprocs", false);

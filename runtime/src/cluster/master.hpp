@@ -49,7 +49,13 @@ private:
     void on_hello(const std::shared_ptr<connection>& c, bytes&& body);
     void on_lost(int pid, const std::string& why);
     void broadcast(const bytes& frame, int except);
-    std::string batch_failure(const std::string& manager, const std::vector<int>& ids,
+    /// Ids for n new workers (listening first, on the manager's side of the network).
+    std::vector<int> reserve_ids(managers::cluster_manager& manager, int n, dc::topology t);
+    // cluster/worker_start.cpp
+    void wait_until_connected(const std::string& manager, const std::vector<int>& ids,
+                              double timeout);
+    /// Why a worker of `ids` did not start ("" when all connected), with its last output.
+    std::string start_failure(const std::string& manager, const std::vector<int>& ids,
                               double timeout);
     void discard(const std::vector<int>& ids);
 
