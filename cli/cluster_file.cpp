@@ -1,6 +1,6 @@
 #include "cluster_file.hpp"
 
-#include "config_tree.hpp"
+#include "config_reader.hpp"
 
 #include <dc/errors.hpp>
 
@@ -17,150 +17,7 @@ namespace {
 
 using detail::config_node;
 
-/// Edit distance, for "did you mean" hints.
-std::size_t distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
-}
-
-std::string closest(const std::string& word, const std::vector<std::string>& choices) {
-    std::string best;
-    std::size_t best_distance = 3; // only near misses
-    for (const auto& c : choices) {
-        if (auto d = distance(word, c); d < best_distance) {
-            best = c;
-            best_distance = d;
-        }
-    }
-    return best;
-}
-
-std::string join(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& w : words)
-        out += (out.empty() ? "" : ", ") + w;
-    return out;
-}
-
-/// Reads one document against the schema, reporting the first mistake with its position.
-class reader {
-public:
-    explicit reader(std::string path) : path_(std::move(path)) {}
-
-    [[noreturn]] void fail(int line, int column, const std::string& message,
-                           const std::string& hint) const {
-        throw config_error(path_ + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                           ": " + message + "\n  hint: " + hint);
-    }
-    [[noreturn]] void fail(const config_node& n, const std::string& message,
-                           const std::string& hint) const {
-        fail(n.line, n.column, message, hint);
-    }
-
-    /// Calls handle(key, value) for each entry; unknown keys are errors with a suggestion.
-    void each(const config_node& map, const std::string& where,
-              const std::vector<std::string>& keys,
-              const std::function<void(const std::string&, const config_node&)>& handle) const {
-        if (map.type != config_node::kind::map) {
-            fail(map, where + " must be a table of keys", "write it as key: value lines");
-        }
-        std::set<std::string> seen;
-        for (const auto& e : map.entries) {
-            if (std::find(keys.begin(), keys.end(), e.key) == keys.end()) {
-                const auto near = closest(e.key, keys);
-                fail(e.line, e.column, "unknown key '" + e.key + "' in " + where,
-                     near.empty() ? "the keys here are: " + join(keys)
-                                  : "did you mean '" + near + "'?");
-            }
-            if (!seen.insert(e.key).second)
-                fail(e.line, e.column, "'" + e.key + "' is given twice", "keep one");
-            handle(e.key, e.value);
-        }
-    }
-
-    std::string text(const config_node& n, const std::string& name) const {
-        if (n.type != config_node::kind::scalar || n.scalar == config_node::scalar_type::boolean) {
-            fail(n, "'" + name + "' must be a string", "write it as " + name + ": \"...\"");
-        }
-        return n.text;
-    }
-    int whole(const config_node& n, const std::string& name, int min) const {
-        auto value = number<long>(
-            n, [](const std::string& t, std::size_t* used) { return std::stol(t, used); });
-        if (!value || *value < min || *value > 1'000'000) {
-            fail(n,
-                 "'" + name + "' must be a whole number >= " + std::to_string(min) + ", got '" +
-                     n.text + "'",
-                 "for example " + name + ": " + std::to_string(std::max(min, 4)));
-        }
-        return static_cast<int>(*value);
-    }
-    double seconds(const config_node& n, const std::string& name) const {
-        auto value = number<double>(
-            n, [](const std::string& t, std::size_t* used) { return std::stod(t, used); });
-        if (!value || !(*value > 0)) {
-            fail(n, "'" + name + "' must be a positive number of seconds, got '" + n.text + "'",
-                 "for example " + name + ": 60");
-        }
-        return *value;
-    }
-    bool flag(const config_node& n, const std::string& name) const {
-        if (n.type == config_node::kind::scalar && (n.text == "true" || n.text == "false")) {
-            return n.text == "true";
-        }
-        fail(n, "'" + name + "' must be true or false, got '" + n.text + "'", name + ": true");
-    }
-    std::string choice(const config_node& n, const std::string& name,
-                       const std::vector<std::string>& allowed) const {
-        auto value = text(n, name);
-        if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
-        const auto near = closest(value, allowed);
-        fail(n, "'" + name + "' cannot be '" + value + "'",
-             (near.empty() ? "use one of " + join(allowed) : "did you mean '" + near + "'?"));
-    }
-    std::vector<std::string> words(const config_node& n, const std::string& name) const {
-        if (n.type != config_node::kind::list) {
-            fail(n, "'" + name + "' must be a list", name + R"(: ["--first", "--second"])");
-        }
-        std::vector<std::string> out;
-        for (const auto& item : n.items)
-            out.push_back(text(item, name + " item"));
-        return out;
-    }
-
-    const std::string& path() const { return path_; }
-
-private:
-    /// The scalar read as a number by `parse` (std::stol, std::stod), if all of it is one.
-    template <class T, class Parse>
-    static std::optional<T> number(const config_node& n, Parse parse) {
-        if (n.type != config_node::kind::scalar || n.scalar == config_node::scalar_type::string) {
-            return std::nullopt;
-        }
-        try {
-            std::size_t used = 0;
-            T value = parse(n.text, &used);
-            if (used == n.text.size()) return value;
-        } catch (const std::exception&) { // not a number: reported by the caller
-        }
-        return std::nullopt;
-    }
-
-    std::string path_;
-};
-
-ssh_host read_host(const reader& r, const config_node& n) {
+ssh_host read_host(const detail::config_reader& r, const config_node& n) {
     if (n.type == config_node::kind::scalar) { // "user@host:port"
         try {
             return parse_host_spec(n.text);
@@ -195,7 +52,7 @@ ssh_host read_host(const reader& r, const config_node& n) {
     return h;
 }
 
-void read_ssh(const reader& r, const config_node& n, managers::ssh_settings& s) {
+void read_ssh(const detail::config_reader& r, const config_node& n, managers::ssh_settings& s) {
     r.each(
         n, "ssh", {"hosts", "identity", "known_hosts", "host_key_check", "tunnel"},
         [&](const std::string& key, const config_node& v) {
@@ -218,7 +75,7 @@ void read_ssh(const reader& r, const config_node& n, managers::ssh_settings& s) 
         });
 }
 
-void read_slurm(const reader& r, const config_node& n, managers::slurm_settings& s) {
+void read_slurm(const detail::config_reader& r, const config_node& n, managers::slurm_settings& s) {
     r.each(n, "slurm",
            {"partition", "time", "account", "nodes", "ntasks_per_node", "cpus_per_task", "extra"},
            [&](const std::string& key, const config_node& v) {
@@ -239,7 +96,7 @@ void read_slurm(const reader& r, const config_node& n, managers::slurm_settings&
            });
 }
 
-void read_pbs(const reader& r, const config_node& n, managers::pbs_settings& s) {
+void read_pbs(const detail::config_reader& r, const config_node& n, managers::pbs_settings& s) {
     r.each(n, "pbs", {"dialect", "queue", "walltime", "select", "account", "extra"},
            [&](const std::string& key, const config_node& v) {
                if (key == "dialect")
@@ -258,7 +115,7 @@ void read_pbs(const reader& r, const config_node& n, managers::pbs_settings& s) 
 }
 
 /// Each manager's section of a cluster file, by the section name of its registry entry.
-void read_section(const reader& r, const std::string& section, const config_node& n,
+void read_section(const detail::config_reader& r, const std::string& section, const config_node& n,
                   managers::manager_settings& s) {
     if (section == "ssh") return read_ssh(r, n, s.ssh);
     if (section == "slurm") return read_slurm(r, n, s.slurm);
@@ -309,7 +166,7 @@ cluster_file read_cluster_file(const std::string& path) {
         throw config_error(path + ": cluster files end in .yaml, .yml or .toml");
     }
     const auto doc = ext == ".toml" ? detail::read_toml(path) : detail::read_yaml(path);
-    reader r(path);
+    detail::config_reader r(path);
     cluster_file f;
     f.path = path;
     if (doc.type == config_node::kind::null) return f;

@@ -6,6 +6,7 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/remote_worker.hpp>
 #include <dc/launcher/route.hpp>
 #include <dc/launcher/run_tool.hpp>
 
@@ -96,21 +97,18 @@ std::vector<std::string> slurm_manager::srun_command(int count,
 }
 
 std::vector<std::unique_ptr<launched_worker>> slurm_manager::launch(const launch_request& request) {
-    auto env = request.command.env;
-    const std::string cookie = env.at(env::cookie);
-    env.erase(env::cookie);
-    env.erase(env::worker_id);
-    env[env::cookie_on_stdin] = "1";
-    env[env::id_base] = std::to_string(request.first_id);
-    env[env::id_offset_from] = "SLURM_PROCID";
-    env[env::bind_to] = "auto";
+    auto cmd = request.command;
+    launcher::remote_worker_env how; // the id: DC_ID_BASE + the task's SLURM_PROCID
+    how.id_base = request.first_id;
+    how.id_offset_from = "SLURM_PROCID";
+    const std::string cookie = launcher::make_remote(cmd, how);
     const auto command = srun_command(request.count, request.command);
     std::string text;
     for (const auto& word : command)
         text += (text.empty() ? "" : " ") + word;
     log_step("slurm manager: " + text);
-    auto step = std::make_shared<srun_step>(command, env, cookie, request.first_id, request.count,
-                                            request.on_output, step_log());
+    auto step = std::make_shared<srun_step>(command, cmd.env, cookie, request.first_id,
+                                            request.count, request.on_output, step_log());
     return step->workers();
 }
 

@@ -1,6 +1,7 @@
 #include "ssh/ssh_link.hpp"
 
 #include "ssh/ssh_auth.hpp"
+#include "ssh/ssh_io.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/launcher/output_lines.hpp>
@@ -8,14 +9,10 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <boost/asio/ip/address.hpp>
 
 #include <array>
 #include <csignal>
@@ -26,66 +23,6 @@ namespace dc::managers {
 namespace {
 
 constexpr int status_connection_lost = 255;
-
-ssh_session as_session(void* s) {
-    return static_cast<ssh_session>(s);
-}
-
-/// A blocking TCP connection to "tcp:IP:PORT", or -1.
-int connect_tcp(const std::string& address) {
-    auto rest = address.substr(4);
-    const auto colon = rest.rfind(':');
-    auto host = rest.substr(0, colon);
-    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    const int port = std::stoi(rest.substr(colon + 1));
-    const auto ip = boost::asio::ip::make_address(host);
-    sockaddr_storage storage{};
-    socklen_t size = 0;
-    if (ip.is_v4()) {
-        auto* a = reinterpret_cast<sockaddr_in*>(&storage);
-        a->sin_family = AF_INET;
-        a->sin_port = htons(static_cast<std::uint16_t>(port));
-        auto bytes = ip.to_v4().to_bytes();
-        std::memcpy(&a->sin_addr, bytes.data(), bytes.size());
-        size = sizeof(sockaddr_in);
-    } else {
-        auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons(static_cast<std::uint16_t>(port));
-        auto bytes = ip.to_v6().to_bytes();
-        std::memcpy(&a->sin6_addr, bytes.data(), bytes.size());
-        size = sizeof(sockaddr_in6);
-    }
-    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), size) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
-
-bool send_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        const auto n = ::send(fd, data, size, MSG_NOSIGNAL);
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-bool write_channel(ssh_channel channel, const char* data, std::size_t size) {
-    while (size > 0) {
-        const int n = ssh_channel_write(channel, data, static_cast<std::uint32_t>(size));
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 } // namespace
 
@@ -132,12 +69,6 @@ struct remote_process {
         tail->add(line);
         if (sink) sink(id, line);
     }
-};
-
-/// One connection a worker made to the tunnel's port on its host, joined to the master.
-struct ssh_link::relay {
-    ssh_channel channel = nullptr;
-    int fd = -1;
 };
 
 /// What the master holds for a worker started over SSH.
@@ -259,20 +190,6 @@ std::string ssh_link::run(const std::string& command) {
     return out;
 }
 
-int ssh_link::open_reverse_tunnel(const std::string& master_address) {
-    std::lock_guard lock(mutex_);
-    int port = 0;
-    if (ssh_channel_listen_forward(as_session(session_), "127.0.0.1", 0, &port) != SSH_OK) {
-        throw launch_error("ssh manager: " + host_.display() +
-                           ": sshd refused the reverse tunnel (" +
-                           ssh_get_error(as_session(session_)) +
-                           "); allow it with AllowTcpForwarding yes in its sshd_config, or "
-                           "turn ssh.tunnel off and use --bind-to so workers reach the master");
-    }
-    tunnel_target_ = master_address;
-    return port;
-}
-
 std::unique_ptr<launched_worker> ssh_link::start_worker(int id, const std::string& command,
                                                         const std::string& secret, line_sink sink) {
     auto p = std::make_shared<remote_process>();
@@ -377,47 +294,6 @@ void ssh_link::lose_connection(const std::string& why) {
         if (p->ended) continue;
         p->tail->add("dcrun: the SSH connection to " + host_.display() + " was lost: " + why);
         finish(*p, status_connection_lost);
-    }
-}
-
-void ssh_link::service_tunnel() {
-    auto s = as_session(session_);
-    for (;;) {
-        int port = 0;
-        ssh_channel channel = ssh_channel_open_forward_port(s, 0, &port, nullptr, nullptr);
-        if (!channel) break;
-        const int fd = connect_tcp(tunnel_target_);
-        if (fd < 0) {
-            ssh_channel_free(channel);
-            continue;
-        }
-        relays_.push_back(std::make_unique<relay>(relay{channel, fd}));
-    }
-    std::array<char, 65536> buf{};
-    for (auto it = relays_.begin(); it != relays_.end();) {
-        auto& r = **it;
-        bool done = false;
-        for (;;) { // worker -> master
-            const int n = ssh_channel_read_nonblocking(r.channel, buf.data(), buf.size(), 0);
-            if (n < 0 || (n == 0 && ssh_channel_is_eof(r.channel))) done = true;
-            if (n <= 0) break;
-            if (!send_all(r.fd, buf.data(), static_cast<std::size_t>(n))) done = true;
-        }
-        for (;;) { // master -> worker
-            const auto n = ::recv(r.fd, buf.data(), buf.size(), MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) done = true;
-            if (n <= 0) break;
-            if (!write_channel(r.channel, buf.data(), static_cast<std::size_t>(n))) done = true;
-        }
-        if (done) {
-            ssh_channel_send_eof(r.channel);
-            ssh_channel_close(r.channel);
-            ssh_channel_free(r.channel);
-            ::close(r.fd);
-            it = relays_.erase(it);
-        } else {
-            ++it;
-        }
     }
 }
 

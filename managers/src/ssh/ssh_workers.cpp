@@ -7,6 +7,7 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/remote_worker.hpp>
 #include <dc/launcher/route.hpp>
 
 #include <openssl/crypto.h>
@@ -118,6 +119,10 @@ public:
     std::vector<std::unique_ptr<launched_worker>> launch(const launch_request& request) override;
 
 private:
+    std::vector<std::unique_ptr<launched_worker>> start_on_host(std::size_t h,
+                                                                const std::vector<int>& ids,
+                                                                const launch_request& request,
+                                                                const std::string& master_tcp);
     ssh_session st_;
 };
 
@@ -143,67 +148,81 @@ std::string ssh_workers::master_bind_hint() {
     return {};
 }
 
-std::vector<std::unique_ptr<launched_worker>> ssh_workers::launch(const launch_request& request) {
-    auto& st = st_;
-    st.log = [this](const std::string& step) { log_step(step); };
-    st.connect_all();
-    // Workers fill each host up to its count, in order; more than the counts wrap around.
-    const std::size_t n_hosts = st.links.size();
-    std::vector<std::vector<int>> ids_of_host(n_hosts);
-    {
-        std::size_t h = 0;
-        int used = 0;
-        for (int i = 0; i < request.count; ++i) {
-            while (used >= st.counts[h]) {
-                h = (h + 1) % n_hosts;
-                used = 0;
-            }
-            ids_of_host[h].push_back(request.first_id + i);
-            ++used;
+void kill_all(std::vector<std::unique_ptr<launched_worker>>& workers) {
+    for (auto& w : workers)
+        w->kill();
+}
+
+/// Workers fill each host up to its count, in order; more than the counts wrap around.
+std::vector<std::vector<int>> ids_by_host(const std::vector<int>& counts, int first_id, int n) {
+    std::vector<std::vector<int>> ids(counts.size());
+    std::size_t h = 0;
+    int used = 0;
+    for (int i = 0; i < n; ++i) {
+        while (used >= counts[h]) {
+            h = (h + 1) % counts.size();
+            used = 0;
         }
+        ids[h].push_back(first_id + i);
+        ++used;
     }
-    const std::string master_tcp =
-        st.settings.tunnel ? first_tcp_address(request.command.env.at(env::master)) : "";
-    std::vector<std::vector<std::unique_ptr<launched_worker>>> started(n_hosts);
+    return ids;
+}
+
+std::vector<std::unique_ptr<launched_worker>>
+ssh_workers::start_on_host(std::size_t h, const std::vector<int>& ids,
+                           const launch_request& request, const std::string& master_tcp) {
+    const auto& host = st_.settings.hosts[h];
+    std::vector<std::unique_ptr<launched_worker>> started;
+    std::shared_ptr<ssh_link> link;
+    int tunnel_port = 0;
     try {
-        for_each_parallel(n_hosts, [&](std::size_t h) {
-            const auto& host = st.settings.hosts[h];
-            std::shared_ptr<ssh_link> link;
-            int tunnel_port = 0;
-            for (std::size_t k = 0; k < ids_of_host[h].size(); ++k) {
-                const int id = ids_of_host[h][k];
-                if (k % workers_per_link == 0) {
-                    link = k == 0 ? st.links[h] : connect_paced(host, st.settings, st.slots);
-                    if (st.settings.tunnel) tunnel_port = link->open_reverse_tunnel(master_tcp);
-                }
-                auto cmd = request.command;
-                const std::string cookie = cmd.env.at(env::cookie);
-                cmd.env.erase(env::cookie);
-                cmd.env[env::cookie_on_stdin] = "1";
-                cmd.env[env::worker_id] = std::to_string(id);
-                cmd.env[env::bind_to] = host.bind_addr.empty() ? "auto" : host.bind_addr;
-                if (st.settings.tunnel) {
-                    cmd.env[env::master] = "tcp:127.0.0.1:" + std::to_string(tunnel_port);
-                }
-                if (!host.dir.empty()) cmd.dir = host.dir;
-                if (!host.exename.empty()) cmd.exe = host.exename;
-                // The first line tells the remote pid, to kill the worker if it must be.
-                const std::string line = "echo dcrun-pid $$; " + shell_command(cmd);
-                log_step("ssh manager: worker " + std::to_string(id) + " on " + host.display() +
-                         ": " + line);
-                started[h].push_back(
-                    link->start_worker(id, line, cookie + "\n", request.on_output));
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+            if (k % workers_per_link == 0) {
+                link = k == 0 ? st_.links[h] : connect_paced(host, st_.settings, st_.slots);
+                if (st_.settings.tunnel) tunnel_port = link->open_reverse_tunnel(master_tcp);
             }
-        });
-    } catch (...) {
-        for (auto& list : started) {
-            for (auto& w : list)
-                w->kill();
+            auto cmd = request.command;
+            launcher::remote_worker_env how;
+            how.id = ids[k];
+            if (!host.bind_addr.empty()) how.bind_to = host.bind_addr;
+            const std::string cookie = launcher::make_remote(cmd, how);
+            if (st_.settings.tunnel) {
+                cmd.env[env::master] = "tcp:127.0.0.1:" + std::to_string(tunnel_port);
+            }
+            if (!host.dir.empty()) cmd.dir = host.dir;
+            if (!host.exename.empty()) cmd.exe = host.exename;
+            // The first line tells the remote pid, to kill the worker if it must be.
+            const std::string line = "echo dcrun-pid $$; " + shell_command(cmd);
+            log_step("ssh manager: worker " + std::to_string(ids[k]) + " on " + host.display() +
+                     ": " + line);
+            started.push_back(link->start_worker(ids[k], line, cookie + "\n", request.on_output));
         }
+    } catch (...) {
+        kill_all(started);
         throw;
     }
-    st.links.clear(); // the workers hold the links now; a later launch connects anew
-    st.counts.clear();
+    return started;
+}
+
+std::vector<std::unique_ptr<launched_worker>> ssh_workers::launch(const launch_request& request) {
+    st_.log = [this](const std::string& step) { log_step(step); };
+    st_.connect_all();
+    const auto ids = ids_by_host(st_.counts, request.first_id, request.count);
+    const std::string master_tcp =
+        st_.settings.tunnel ? first_tcp_address(request.command.env.at(env::master)) : "";
+    std::vector<std::vector<std::unique_ptr<launched_worker>>> started(ids.size());
+    try {
+        for_each_parallel(ids.size(), [&](std::size_t h) {
+            started[h] = start_on_host(h, ids[h], request, master_tcp);
+        });
+    } catch (...) {
+        for (auto& list : started)
+            kill_all(list);
+        throw;
+    }
+    st_.links.clear(); // the workers hold the links now; a later launch connects anew
+    st_.counts.clear();
     std::vector<std::unique_ptr<launched_worker>> all;
     for (auto& list : started) {
         for (auto& w : list)
