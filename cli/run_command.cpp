@@ -7,6 +7,7 @@
 #include <dc/errors.hpp>
 
 #include <dc/launcher/launch_plan.hpp>
+#include <dc/launcher/programs.hpp>
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
@@ -14,7 +15,6 @@
 #include <boost/process/environment.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
-#include <boost/process/search_path.hpp>
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -37,14 +37,6 @@ volatile std::sig_atomic_t master_pid = 0;
 void forward_signal(int sig, siginfo_t* info, void*) {
     const bool from_terminal = info && info->si_code == SI_KERNEL;
     if (master_pid > 0 && !from_terminal) ::kill(master_pid, sig);
-}
-
-std::string find_program(const std::string& name) {
-    if (name.find('/') != std::string::npos) {
-        if (::access(name.c_str(), X_OK) == 0 && !std::filesystem::is_directory(name)) return name;
-        return {};
-    }
-    return bp::search_path(name).string();
 }
 
 std::string signal_name(int sig) {
@@ -224,9 +216,8 @@ int run_master(const std::string& program, const std::vector<std::string>& comma
     if (WIFSIGNALED(raw)) {
         std::cerr << "dcrun: " << command[0] << " was killed by " << signal_name(WTERMSIG(raw))
                   << "\n";
-        return exit_signal_base + WTERMSIG(raw);
     }
-    return WEXITSTATUS(raw);
+    return launcher::exit_code_of(raw); // 128 + N for signal N (dc::exit_signal_base)
 }
 
 } // namespace
@@ -250,7 +241,7 @@ int run_program(const run_options& o) {
         std::cerr << "dcrun: " << e.what() << "\n";
         return exit_config_error;
     }
-    const std::string program = find_program(o.command[0]);
+    const std::string program = launcher::find_program(o.command[0]);
     if (program.empty()) {
         std::cerr << "dcrun: cannot run '" << o.command[0]
                   << "': no such executable file (check the path, or build it first)\n";

@@ -1,5 +1,6 @@
 #include <dc/launcher/child_process.hpp>
 #include <dc/launcher/output_relay.hpp>
+#include <dc/launcher/programs.hpp>
 
 #include <dc/errors.hpp>
 
@@ -112,8 +113,7 @@ bool child_process::running() {
 std::optional<int> child_process::exit_status() {
     running();
     if (!impl_->status) return std::nullopt;
-    const int raw = *impl_->status;
-    return WIFSIGNALED(raw) ? 128 + WTERMSIG(raw) : WEXITSTATUS(raw);
+    return exit_code_of(*impl_->status);
 }
 
 bool child_process::wait_for(std::chrono::milliseconds limit) {

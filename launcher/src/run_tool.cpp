@@ -1,19 +1,18 @@
+#include <dc/launcher/programs.hpp>
 #include <dc/launcher/run_tool.hpp>
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/io.hpp>
-#include <boost/process/search_path.hpp>
 
 namespace dc::launcher {
 namespace bp = boost::process;
 
 tool_result run_tool(const std::string& program, const std::vector<std::string>& args,
                      const std::string& input) {
-    const std::string path =
-        program.find('/') == std::string::npos ? bp::search_path(program).string() : program;
-    if (path.empty()) return {127, program + " is not on PATH"};
+    const std::string path = find_program(program);
+    if (path.empty()) return {127, program + " is not on PATH (or not an executable file)"};
     bp::ipstream out;
     bp::opstream in;
     std::error_code ec;
@@ -27,7 +26,7 @@ tool_result run_tool(const std::string& program, const std::vector<std::string>&
     for (std::string line; std::getline(out, line);)
         r.out.append(line).append("\n");
     c.wait(ec);
-    r.code = c.exit_code();
+    r.code = exit_code_of(c.native_exit_code());
     return r;
 }
 

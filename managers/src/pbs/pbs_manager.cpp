@@ -8,12 +8,11 @@
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/output_lines.hpp>
+#include <dc/launcher/programs.hpp>
 #include <dc/launcher/random_name.hpp>
 #include <dc/launcher/remote_worker.hpp>
 #include <dc/launcher/route.hpp>
 #include <dc/launcher/run_tool.hpp>
-
-#include <boost/process/search_path.hpp>
 
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
@@ -39,16 +38,10 @@ template <class Archive> void serialize(Archive& a, pbs_settings& s) {
 
 namespace {
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 namespace env = launcher::env;
 
 using launcher::run_tool;
-
-std::string find_tool(const std::string& name) {
-    if (name.find('/') != std::string::npos) return name;
-    return bp::search_path(name).string();
-}
 
 } // namespace
 
@@ -132,9 +125,9 @@ std::vector<std::string> pbs_manager::qsub_command(int count,
 }
 
 std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_request& request) {
-    const std::string qsub = find_tool(settings_.qsub);
-    const std::string qstat = find_tool(settings_.qstat);
-    const std::string qdel = find_tool(settings_.qdel);
+    const std::string qsub = launcher::find_program(settings_.qsub);
+    const std::string qstat = launcher::find_program(settings_.qstat);
+    const std::string qdel = launcher::find_program(settings_.qdel);
     if (qsub.empty() || qstat.empty() || qdel.empty()) {
         throw launch_error("pbs manager: qsub, qstat or qdel is not on PATH; run dcrun where "
                            "the PBS client commands are installed (a login node)");

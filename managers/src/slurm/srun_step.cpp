@@ -4,6 +4,7 @@
 
 #include <dc/errors.hpp>
 #include <dc/launcher/output_relay.hpp>
+#include <dc/launcher/programs.hpp>
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
@@ -13,7 +14,6 @@
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
-#include <boost/process/search_path.hpp>
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -123,13 +123,11 @@ srun_step::srun_step(const std::vector<std::string>& command,
       process_(std::make_unique<process>()), relay_(std::make_unique<launcher::output_relay>()) {
     own_allocation_ = std::getenv("SLURM_JOB_ID") == nullptr;
     // Looked up now: at exit (dc::finalize) Boost.Process can no longer search PATH.
-    scancel_ = bp::search_path("scancel").string();
+    scancel_ = launcher::find_program("scancel");
     bp::environment e = boost::this_process::environment();
     for (const auto& [k, v] : env)
         e[k] = v;
-    const auto program = command[0].find('/') == std::string::npos
-                             ? bp::search_path(command[0]).string()
-                             : command[0];
+    const auto program = launcher::find_program(command[0]);
     if (program.empty()) {
         throw launch_error("slurm manager: '" + command[0] +
                            "' is not on PATH; run dcrun where Slurm's client commands are "
@@ -182,7 +180,7 @@ bool srun_step::srun_running() {
     std::error_code ec;
     if (process_->child.running(ec)) return true;
     const int raw = process_->child.native_exit_code();
-    process_->status = WIFSIGNALED(raw) ? 128 + WTERMSIG(raw) : WEXITSTATUS(raw);
+    process_->status = launcher::exit_code_of(raw);
     queued_ = false;
     return false;
 }
