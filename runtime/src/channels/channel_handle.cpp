@@ -113,9 +113,9 @@ bool channel_handle::isopen() {
 
 channel_ref channel_handle::share() {
     std::lock_guard lock(mutex_);
-    if (weight_ < 2) { // used up (after 2^61 shares): ask the owner for more
-        request(channel_op::add_weight, encode_word(value_store::initial_weight));
-        weight_ += value_store::initial_weight;
+    if (weight_ < 2) { // used up (62 halvings: a chain of shares): ask the owner for more
+        request(channel_op::add_weight, encode_word(value_store::top_up_weight));
+        weight_ += value_store::top_up_weight;
     }
     const std::int64_t given = weight_ / 2;
     weight_ -= given;

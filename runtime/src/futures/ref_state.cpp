@@ -147,21 +147,21 @@ std::optional<ref_handle> ref_state::share() {
         h.value.assign(data_->begin() + static_cast<long>(offset_), data_->end());
         return h;
     }
-    if (weight_ < 2) { // our share is used up: ask the owner for more (rare: 2^61 splits)
+    if (weight_ < 2) { // used up (62 halvings: a chain of shares): ask the owner for more
         lock.unlock();
         auto& rt = cluster_context::current();
         if (owner_ == rt.id()) {
-            rt.store().add_weight(id_, value_store::initial_weight);
+            rt.store().add_weight(id_, value_store::top_up_weight);
         } else {
             auto ack = std::make_shared<ref_state>(0, owner_, 0, arrival::value);
             auto req = rt.new_request_id();
             rt.expect(req, owner_, ack);
             rt.send(owner_, encode_head(add_weight_head{kind::add_weight, req, id_,
-                                                        value_store::initial_weight}));
+                                                        value_store::top_up_weight}));
             ack->fetch_bytes();
         }
         lock.lock();
-        weight_ += value_store::initial_weight;
+        weight_ += value_store::top_up_weight;
     }
     h.weight = weight_ / 2;
     weight_ -= h.weight;

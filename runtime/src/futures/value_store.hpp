@@ -17,6 +17,9 @@ class value_store {
 public:
     /// Weight a new value starts with; the caller's future holds all of it.
     static constexpr std::int64_t initial_weight = std::int64_t{1} << 62;
+    /// What a holder whose share ran out (after ~60 splits) gets from the owner. Far below
+    /// initial_weight: the owner's count must not overflow (it holds initial_weight already).
+    static constexpr std::int64_t top_up_weight = std::int64_t{1} << 40;
 
     /// Someone asked for the value before it was ready.
     struct waiter {
