@@ -7,12 +7,12 @@
 
 #include <libssh/libssh.h>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <array>
 #include <cerrno>
@@ -21,40 +21,23 @@
 namespace dc::managers {
 namespace {
 
-/// A blocking TCP connection to "tcp:IP:PORT", or -1.
+/// A blocking TCP connection to "tcp:IP:PORT" (IPv6 in brackets), or -1.
 int connect_tcp(const std::string& address) {
-    auto rest = address.substr(4);
+    namespace asio = boost::asio;
+    const auto rest = address.substr(4);
     const auto colon = rest.rfind(':');
     auto host = rest.substr(0, colon);
     if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    const int port = std::stoi(rest.substr(colon + 1));
-    const auto ip = boost::asio::ip::make_address(host);
-    sockaddr_storage storage{};
-    socklen_t size = 0;
-    if (ip.is_v4()) {
-        auto* a = reinterpret_cast<sockaddr_in*>(&storage);
-        a->sin_family = AF_INET;
-        a->sin_port = htons(static_cast<std::uint16_t>(port));
-        auto bytes = ip.to_v4().to_bytes();
-        std::memcpy(&a->sin_addr, bytes.data(), bytes.size());
-        size = sizeof(sockaddr_in);
-    } else {
-        auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons(static_cast<std::uint16_t>(port));
-        auto bytes = ip.to_v6().to_bytes();
-        std::memcpy(&a->sin6_addr, bytes.data(), bytes.size());
-        size = sizeof(sockaddr_in6);
-    }
-    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), size) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
+    boost::system::error_code ec;
+    const auto ip = asio::ip::make_address(host, ec);
+    if (ec) return -1;
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    const auto port = static_cast<unsigned short>(std::stoi(rest.substr(colon + 1)));
+    socket.connect({ip, port}, ec);
+    if (ec) return -1;
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    return socket.release(ec);
 }
 
 bool send_all(int fd, const char* data, std::size_t size) {
