@@ -28,7 +28,6 @@ struct cluster_file {
 /// "file:line:column:" and ends with a hint.
 cluster_file read_cluster_file(const std::string& path);
 
-/// Parses "[user@]host[:port]". Throws std::invalid_argument saying what is wrong.
-ssh_host parse_host_spec(const std::string& spec);
+using managers::parse_host_spec;
 
 } // namespace dc::cli

@@ -12,14 +12,24 @@ std::unique_ptr<cluster_manager> make(const std::string& encoded) {
 
 std::vector<manager_entry> entries() {
     return {
-        {"local", "", false, [](const manager_settings&) { return std::string(); }, nullptr},
+        {"local", "", false, [](const manager_settings&) { return std::string(); }, nullptr,
+         nullptr},
         {"ssh", "ssh", false, [](const manager_settings& s) { return encode_ssh_settings(s.ssh); },
-         make<ssh_manager, ssh_settings, decode_ssh_settings>},
+         make<ssh_manager, ssh_settings, decode_ssh_settings>,
+         [](const config_reader& r, const config_node& n, manager_settings& s) {
+             read_ssh_section(r, n, s.ssh);
+         }},
         {"slurm", "slurm", true,
          [](const manager_settings& s) { return encode_slurm_settings(s.slurm); },
-         make<slurm_manager, slurm_settings, decode_slurm_settings>},
+         make<slurm_manager, slurm_settings, decode_slurm_settings>,
+         [](const config_reader& r, const config_node& n, manager_settings& s) {
+             read_slurm_section(r, n, s.slurm);
+         }},
         {"pbs", "pbs", true, [](const manager_settings& s) { return encode_pbs_settings(s.pbs); },
-         make<pbs_manager, pbs_settings, decode_pbs_settings>},
+         make<pbs_manager, pbs_settings, decode_pbs_settings>,
+         [](const config_reader& r, const config_node& n, manager_settings& s) {
+             read_pbs_section(r, n, s.pbs);
+         }},
     };
 }
 

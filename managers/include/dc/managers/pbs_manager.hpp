@@ -6,6 +6,7 @@
 // lines arrive as "From worker N" while the job runs. qdel on failure and at exit.
 
 #include <dc/managers/cluster_manager.hpp>
+#include <dc/managers/config_section.hpp>
 
 #include <memory>
 #include <string>
@@ -23,6 +24,8 @@ struct pbs_settings {
 
 std::string encode_pbs_settings(const pbs_settings& s);
 pbs_settings decode_pbs_settings(const std::string& text);
+/// Reads a cluster file's `pbs` section into `s` (reporting mistakes through `r`).
+void read_pbs_section(const config_reader& r, const config_node& n, pbs_settings& s);
 
 /// The resources a job asks for, as qsub flags with their values ({"-q", "batch"},
 /// {"-l", "walltime=00:10:00"}, ...): on qsub's command line and as "#PBS" lines alike.

@@ -1,5 +1,6 @@
 #pragma once
-// Every manager by name: its settings codec, its factory and its cluster-file section. dcrun
+// Every manager by name: its settings codec, its factory and its cluster-file section reader.
+// dcrun
 // (flags, cluster files, submit) and dc::init (the master) look managers up here, and only
 // here; adding a manager is adding an entry.
 
@@ -32,6 +33,8 @@ struct manager_entry {
     std::string (*encode)(const manager_settings&) = nullptr;
     /// A manager made from that text; null for "local" (the runtime's own child processes).
     std::unique_ptr<cluster_manager> (*make)(const std::string& encoded) = nullptr;
+    /// Reads its cluster-file section into the settings; null when it has none.
+    void (*read_section)(const config_reader&, const config_node&, manager_settings&) = nullptr;
 };
 
 /// All managers, "local" first.

@@ -6,6 +6,7 @@
 // launch failure or the end of the run cancels the step and the job it made.
 
 #include <dc/managers/cluster_manager.hpp>
+#include <dc/managers/config_section.hpp>
 
 #include <memory>
 #include <optional>
@@ -23,6 +24,8 @@ struct slurm_settings {
 
 std::string encode_slurm_settings(const slurm_settings& s);
 slurm_settings decode_slurm_settings(const std::string& text);
+/// Reads a cluster file's `slurm` section into `s` (reporting mistakes through `r`).
+void read_slurm_section(const config_reader& r, const config_node& n, slurm_settings& s);
 
 /// The settings as Slurm options ("--partition=debug", "--cpus-per-task=4", ..., then
 /// `extra`), spelt as srun and sbatch both take them (on the command line, or after

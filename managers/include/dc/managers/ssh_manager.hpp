@@ -7,6 +7,7 @@
 // ssh_manager loads: programs that never make one do not map those libraries.
 
 #include <dc/managers/cluster_manager.hpp>
+#include <dc/managers/config_section.hpp>
 
 #include <memory>
 #include <optional>
@@ -41,6 +42,12 @@ struct ssh_settings {
 /// The settings as one line of text (how dcrun hands them to the master) and back.
 std::string encode_ssh_settings(const ssh_settings& s);
 ssh_settings decode_ssh_settings(const std::string& text);
+
+/// Parses "[user@]host[:port]". Throws std::invalid_argument saying what is wrong.
+ssh_host parse_host_spec(const std::string& spec);
+
+/// Reads a cluster file's `ssh` section into `s` (reporting mistakes through `r`).
+void read_ssh_section(const config_reader& r, const config_node& n, ssh_settings& s);
 
 class ssh_manager final : public cluster_manager {
 public:

@@ -1,9 +1,9 @@
 #pragma once
-// Reading a cluster file's tree against its schema: each value's type and range, unknown keys
-// with a "did you mean" hint, every mistake reported as "file:line:column: message" and a
-// hint (dc::config_error).
-
-#include "config_tree.hpp"
+// A cluster file's tree, whichever format it was written in (the cli reads YAML and TOML into
+// it, keeping every value's line and column), and the reader that checks it against the schema:
+// each value's type and range, unknown keys with a "did you mean" hint, every mistake reported
+// as "file:line:column: message" and a hint (dc::config_error). Each manager reads its own
+// section with it (registry.hpp).
 
 #include <dc/errors.hpp>
 
@@ -12,11 +12,29 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
-namespace dc::cli::detail {
+namespace dc::managers {
 
-/// Edit distance, for "did you mean" hints.
+struct config_node {
+    enum class kind { map, list, scalar, null };
+    enum class scalar_type { untyped, string, integer, real, boolean }; // YAML scalars are untyped
+    kind type = kind::null;
+    scalar_type scalar = scalar_type::untyped;
+    std::string text;
+    int line = 0, column = 0; ///< 1-based
+    struct entry;
+    std::vector<entry> entries; ///< for maps, in file order
+    std::vector<config_node> items;
+};
+
+struct config_node::entry {
+    std::string key;
+    int line = 0, column = 0;
+    config_node value;
+};
+
 inline std::size_t distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j)
@@ -159,4 +177,4 @@ private:
     std::string path_;
 };
 
-} // namespace dc::cli::detail
+} // namespace dc::managers
