@@ -19,42 +19,11 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <regex>
 #include <thread>
 
 namespace dc::managers {
 namespace bp = boost::process;
-namespace {
-
-/// "0", "0-3", "0,2,5-6" -> task numbers.
-std::vector<int> task_list(const std::string& text) {
-    std::vector<int> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        auto end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        const auto item = text.substr(start, end - start);
-        const auto dash = item.find('-');
-        const int first = std::atoi(item.c_str());
-        const int last = dash == std::string::npos ? first : std::atoi(item.c_str() + dash + 1);
-        for (int t = first; t <= last; ++t)
-            out.push_back(t);
-        start = end + 1;
-    }
-    return out;
-}
-
-/// How srun says a task ended -> exit status.
-int ending_status(const std::string& how, const std::regex& exited) {
-    std::smatch m;
-    if (how.rfind("Completed", 0) == 0) return 0;
-    if (std::regex_search(how, m, exited)) return std::stoi(m[1]);
-    if (how.rfind("Killed", 0) == 0) return 128 + SIGKILL;
-    if (how.rfind("Terminated", 0) == 0) return 128 + SIGTERM;
-    return 1;
-}
-
-} // namespace
+namespace {} // namespace
 
 struct srun_step::process {
     bp::child child;
@@ -119,8 +88,8 @@ srun_step::srun_step(const std::vector<std::string>& command,
                      int first_id, int count, line_sink sink,
                      std::function<void(const std::string&)> on_step)
     : first_id_(first_id), sink_(std::move(sink)), on_step_(std::move(on_step)),
-      tasks_(static_cast<std::size_t>(count)), patterns_(std::make_unique<patterns>()),
-      process_(std::make_unique<process>()), relay_(std::make_unique<launcher::output_relay>()) {
+      tasks_(static_cast<std::size_t>(count)), process_(std::make_unique<process>()),
+      relay_(std::make_unique<launcher::output_relay>()) {
     own_allocation_ = std::getenv("SLURM_JOB_ID") == nullptr;
     // Looked up now: at exit (dc::finalize) Boost.Process can no longer search PATH.
     scancel_ = launcher::find_program("scancel");
@@ -204,64 +173,50 @@ void srun_step::cancel() {
     }
 }
 
-/// What srun prints, as patterns made up front: lines still arrive while dc::finalize runs at
-/// exit, when statics made after its registration are gone and no regex can be built.
-struct srun_step::patterns {
-    std::regex exited{R"(Exited with exit code (\d+))"};
-    std::regex labelled{R"(^\s*(\d+): ?(.*)$)"};
-    std::regex allocated{R"(^jobid (\d+):)"};
-    std::regex queued{R"(^job (\d+) queued and waiting)"};
-    std::regex granted{R"(^job (\d+) has been allocated)"};
-    std::regex placed{R"(launching StepId=(\d+)\.\S+ on host (\S+), \d+ tasks?: (\S+))"};
-    std::regex ended{R"((\S+): tasks? ([0-9,\-]+): (.*)$)"};
-};
-
 void srun_step::on_line(const std::string& line) {
-    const auto& labelled = patterns_->labelled;
-    if (line.rfind("srun: ", 0) == 0) return on_srun_message(line.substr(6));
-    std::smatch m;
-    int index = 0;
-    std::string text = line;
-    if (std::regex_match(line, m, labelled)) {
-        index = std::stoi(m[1]);
-        text = m[2];
-    }
-    if (index < 0 || index >= static_cast<int>(tasks_.size())) index = 0;
+    const auto parsed = parser_.parse(line);
+    if (parsed.type != srun_line::kind::task_output) return on_srun_message(parsed);
+    const int index = parsed.task < static_cast<int>(tasks_.size()) ? parsed.task : 0;
     {
         std::lock_guard lock(mutex_);
-        tasks_[index].tail.add(text);
+        tasks_[index].tail.add(parsed.text);
     }
-    if (sink_) sink_(first_id_ + index, text);
+    if (sink_) sink_(first_id_ + index, parsed.text);
 }
 
-void srun_step::on_srun_message(const std::string& text) {
-    const auto& [exited, labelled, allocated, queued, granted, placed, ended] = *patterns_;
-    std::smatch m;
+void srun_step::on_srun_message(const srun_line& line) {
+    using kind = srun_line::kind;
     std::lock_guard lock(mutex_);
-    const bool is_error = text.rfind("error: ", 0) == 0;
-    if (std::regex_search(text, m, allocated)) {
-        job_id_ = m[1];
-        queued_ = false;
-        if (on_step_) on_step_("slurm manager: srun: " + text);
-    } else if (std::regex_search(text, m, queued)) {
-        job_id_ = m[1];
-        queued_ = true;
-        if (on_step_) on_step_("slurm manager: job " + job_id_ + " is queued");
-    } else if (std::regex_search(text, m, granted)) {
-        queued_ = false;
-    } else if (std::regex_search(text, m, placed)) {
-        if (job_id_.empty()) job_id_ = m[1];
-        for (int t : task_list(m[3])) {
-            if (t >= 0 && t < static_cast<int>(tasks_.size())) tasks_[t].node = m[2];
+    const auto valid = [&](int t) { return t >= 0 && t < static_cast<int>(tasks_.size()); };
+    switch (line.type) {
+    case kind::job_allocated:
+    case kind::job_queued:
+        job_id_ = line.job_id;
+        queued_ = line.type == kind::job_queued;
+        if (on_step_) {
+            on_step_(queued_ ? "slurm manager: job " + job_id_ + " is queued"
+                             : "slurm manager: srun: " + line.text);
         }
-        if (on_step_) on_step_("slurm manager: srun: " + text);
-    } else if (std::regex_search(text, m, ended)) {
-        for (int t : task_list(m[2])) {
-            if (t >= 0 && t < static_cast<int>(tasks_.size()))
-                tasks_[t].status = ending_status(m[3], exited);
+        break;
+    case kind::job_granted:
+        queued_ = false;
+        break;
+    case kind::tasks_placed:
+        if (job_id_.empty()) job_id_ = line.job_id;
+        for (int t : line.tasks) {
+            if (valid(t)) tasks_[t].node = line.node;
         }
+        if (on_step_) on_step_("slurm manager: srun: " + line.text);
+        break;
+    case kind::tasks_ended:
+        for (int t : line.tasks) {
+            if (valid(t)) tasks_[t].status = line.status;
+        }
+        break;
+    default:
+        break;
     }
-    if (is_error) srun_tail_.add("srun: " + text);
+    if (line.is_error) srun_tail_.add("srun: " + line.text);
     changed_.notify_all();
 }
 

@@ -5,6 +5,8 @@
 #include <dc/launcher/output_lines.hpp>
 #include <dc/managers/cluster_manager.hpp>
 
+#include "slurm/srun_output.hpp"
+
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -48,7 +50,7 @@ private:
         launcher::output_tail tail;
     };
     void on_line(const std::string& line);
-    void on_srun_message(const std::string& text);
+    void on_srun_message(const srun_line& line);
     bool srun_running();
 
     int first_id_;
@@ -62,8 +64,7 @@ private:
     bool queued_ = false;
     bool own_allocation_ = false;
     std::string scancel_; ///< path of scancel
-    struct patterns;
-    std::unique_ptr<patterns> patterns_;
+    srun_output_parser parser_;
     struct process;
     std::unique_ptr<process> process_;
     std::unique_ptr<launcher::output_relay> relay_;
