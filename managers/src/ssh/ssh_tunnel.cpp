@@ -4,6 +4,7 @@
 #include "ssh/ssh_io.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/address.hpp>
 
 #include <libssh/libssh.h>
 
@@ -21,20 +22,16 @@
 namespace dc::managers {
 namespace {
 
-/// A blocking TCP connection to "tcp:IP:PORT" (IPv6 in brackets), or -1.
-int connect_tcp(const std::string& address) {
+/// A blocking TCP connection to a "tcp:IP:PORT" address, or -1.
+int connect_tcp(const std::string& text) {
     namespace asio = boost::asio;
-    const auto rest = address.substr(4);
-    const auto colon = rest.rfind(':');
-    auto host = rest.substr(0, colon);
-    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
     boost::system::error_code ec;
-    const auto ip = asio::ip::make_address(host, ec);
+    const auto target = launcher::address::parse(text);
+    const auto ip = asio::ip::make_address(target.host, ec);
     if (ec) return -1;
     asio::io_context io;
     asio::ip::tcp::socket socket(io);
-    const auto port = static_cast<unsigned short>(std::stoi(rest.substr(colon + 1)));
-    socket.connect({ip, port}, ec);
+    socket.connect({ip, static_cast<unsigned short>(std::stoi(target.port))}, ec);
     if (ec) return -1;
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
     return socket.release(ec);

@@ -6,6 +6,7 @@
 #include "ssh/ssh_link.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/address.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/remote_worker.hpp>
 #include <dc/launcher/route.hpp>
@@ -62,9 +63,8 @@ template <class Body> void for_each_parallel(std::size_t n, Body body) {
 }
 
 std::string first_tcp_address(const std::string& addresses) {
-    std::istringstream list(addresses);
-    for (std::string a; std::getline(list, a, ';');) {
-        if (a.rfind("tcp:", 0) == 0) return a;
+    for (const auto& a : launcher::split_addresses(addresses)) {
+        if (!a.same_host_only()) return a.text();
     }
     throw launch_error("ssh manager: the master has no TCP address for remote workers");
 }

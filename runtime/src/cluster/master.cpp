@@ -10,6 +10,7 @@
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/address.hpp>
 #include <dc/launcher/bootstrap.hpp>
 
 #include <cstdio>
@@ -65,13 +66,13 @@ launcher::worker_command master::make_command(const options& o) const {
     cmd.env = o.env;
     // DC_TRANSPORT=tcp makes same-host workers use TCP instead of Unix sockets (benchmarks).
     const bool tcp_only = env::get(env::transport).value_or("") == "tcp";
-    std::string addresses;
+    std::vector<launcher::address> addresses;
     for (const auto& a : rt.addresses()) {
-        if (tcp_only && is_local_address(a)) continue;
-        addresses += (addresses.empty() ? "" : ";") + a;
+        auto parsed = launcher::address::parse(a);
+        if (!(tcp_only && parsed.same_host_only())) addresses.push_back(std::move(parsed));
     }
     cmd.env[env::role] = "worker";
-    cmd.env[env::master] = addresses;
+    cmd.env[env::master] = launcher::join_addresses(addresses);
     cmd.env[env::cookie] = rt.cookie();
     cmd.env[env::topology] = topology_name(o.topology);
     cmd.env[env::bind_to] = bind_address_;

@@ -35,8 +35,7 @@ std::size_t local_context::expect(std::uint64_t req, int pid, std::shared_ptr<re
     return requests_.expect(req, pid, std::move(state));
 }
 
-void local_context::send(int pid, std::span<const char> /*head*/,
-                         std::span<const char> /*body*/) {
+void local_context::send(int pid, std::span<const char> /*head*/, std::span<const char> /*body*/) {
     throw process_exited(pid, "a local context has no process but 1");
 }
 

@@ -1,6 +1,7 @@
 #include "transport/endpoint.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/address.hpp>
 #include <dc/launcher/random_name.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -49,9 +50,7 @@ public:
         owned_fd(acceptor_.native_handle());
         if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
             auto bound = acceptor_.local_endpoint();
-            std::string host = bound.address().to_string();
-            if (bound.address().is_v6()) host = "[" + host + "]";
-            address_ = "tcp:" + host + ":" + std::to_string(bound.port());
+            address_ = launcher::address::tcp(bound.address().to_string(), bound.port()).text();
         }
     }
     int fd() const override { return const_cast<asio_listener*>(this)->acceptor_.native_handle(); }
@@ -71,23 +70,6 @@ private:
     typename Protocol::acceptor acceptor_;
     std::string address_;
 };
-
-struct tcp_target {
-    std::string host;
-    std::string port;
-};
-
-tcp_target split_tcp(const std::string& rest, const std::string& address) {
-    auto colon = rest.rfind(':');
-    if (colon == std::string::npos || colon + 1 == rest.size()) {
-        throw dc::error("malformed address '" + address + "': expected tcp:<host>:<port>");
-    }
-    std::string host = rest.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
-    return {host, rest.substr(colon + 1)};
-}
 
 template <class Socket, class Connect>
 int run_connect(Socket& socket, Connect start, const std::string& address,
@@ -109,13 +91,14 @@ int run_connect(Socket& socket, Connect start, const std::string& address,
 } // namespace
 
 bool is_local_address(const std::string& address) {
-    return address.rfind("unix:", 0) == 0;
+    return address.rfind("unix:", 0) == 0; // cheap: no parse on the way to every link
 }
 
 std::unique_ptr<listener> listen_unix() {
     const std::string name = random_name();
     asio::local::stream_protocol::endpoint ep(std::string(1, '\0') + name);
-    return std::make_unique<asio_listener<asio::local::stream_protocol>>(ep, "unix:@" + name);
+    return std::make_unique<asio_listener<asio::local::stream_protocol>>(
+        ep, launcher::address::unix_socket(name).text());
 }
 
 std::unique_ptr<listener> listen_tcp(const std::string& host) {
@@ -133,20 +116,13 @@ int connect_to(const std::string& address, std::chrono::milliseconds timeout) {
     // One connect at a time: the io_context is shared and connecting is rare.
     static std::mutex mutex;
     std::lock_guard lock(mutex);
-    if (is_local_address(address)) {
-        if (address.size() < 7 || address[5] != '@') {
-            throw dc::error("malformed address '" + address + "': expected unix:@<name>");
-        }
+    const auto target = launcher::address::parse(address);
+    if (target.same_host_only()) {
         asio::local::stream_protocol::socket socket(context());
-        asio::local::stream_protocol::endpoint ep(std::string(1, '\0') + address.substr(6));
+        asio::local::stream_protocol::endpoint ep(std::string(1, '\0') + target.name);
         return run_connect(
             socket, [&](auto handler) { socket.async_connect(ep, handler); }, address, timeout);
     }
-    if (address.rfind("tcp:", 0) != 0) {
-        throw dc::error("malformed address '" + address +
-                        "': expected unix:@name or tcp:host:port");
-    }
-    auto target = split_tcp(address.substr(4), address);
     asio::ip::tcp::resolver resolver(context());
     boost::system::error_code ec;
     auto endpoints = resolver.resolve(target.host, target.port, ec);

@@ -8,6 +8,7 @@
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/address.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/route.hpp>
 
@@ -43,11 +44,10 @@ std::string required(const char* name) {
 
 std::shared_ptr<connection> connect_to_master(const std::string& addresses) {
     std::string errors;
-    std::istringstream list(addresses);
-    for (std::string address; std::getline(list, address, ';');) {
+    for (const auto& address : launcher::split_addresses(addresses)) {
         try {
-            return std::make_shared<connection>(connect_to(address, std::chrono::seconds(10)),
-                                                "master");
+            return std::make_shared<connection>(
+                connect_to(address.text(), std::chrono::seconds(10)), "master");
         } catch (const dc::error& e) {
             errors += std::string(errors.empty() ? "" : "; ") + e.what();
         }
@@ -133,11 +133,9 @@ void watch_stdin() {
 std::string bind_spec(const std::string& master_addresses) {
     auto spec = env::get(env::bind_to).value_or("");
     if (spec != "auto") return spec;
-    std::istringstream list(master_addresses);
-    for (std::string a; std::getline(list, a, ';');) {
-        if (a.rfind("tcp:", 0) != 0) continue;
-        auto host = a.substr(4, a.rfind(':') - 4);
-        if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    for (const auto& a : launcher::split_addresses(master_addresses)) {
+        if (a.same_host_only()) continue;
+        const auto& host = a.host;
         if (launcher::is_loopback_host(host)) return "";
         try {
             return launcher::source_address_towards(host);
