@@ -6,17 +6,10 @@
 
 #include <dc/errors.hpp>
 
+#include <dc/launcher/child_process.hpp>
 #include <dc/launcher/launch_plan.hpp>
 #include <dc/launcher/programs.hpp>
 
-#include <boost/process/args.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/extend.hpp>
-
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -26,7 +19,6 @@
 #include <thread>
 
 namespace dc::cli {
-namespace bp = boost::process;
 namespace {
 
 volatile std::sig_atomic_t master_pid = 0;
@@ -191,19 +183,21 @@ namespace {
 /// The program as process 1, with dcrun's signals passed on; returns dcrun's exit code.
 int run_master(const std::string& program, const std::vector<std::string>& command,
                const launcher::launch_plan& plan) {
-    bp::environment environment = boost::this_process::environment();
+    launcher::worker_command master_command;
+    master_command.exe = program;
+    master_command.args.assign(command.begin() + 1, command.end());
     for (const auto& [name, value] : launcher::encode_launch_plan(plan))
-        environment[name] = value;
-    std::vector<std::string> args(command.begin() + 1, command.end());
-    std::error_code ec;
-    bp::child master(
-        bp::exe = program, bp::args = args, environment,
-        bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); }, ec);
-    if (ec) {
-        std::cerr << "dcrun: cannot start " << program << ": " << ec.message() << "\n";
+        master_command.env[name] = value;
+    launcher::child_options tied; // the master gets SIGTERM if dcrun dies
+    tied.dies_with_parent = true;
+    std::unique_ptr<launcher::child_process> master;
+    try {
+        master = std::make_unique<launcher::child_process>(master_command, tied);
+    } catch (const launch_error& e) {
+        std::cerr << "dcrun: " << e.what() << "\n";
         return exit_not_found;
     }
-    master_pid = master.id();
+    master_pid = master->pid();
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
         struct sigaction action {};
         action.sa_sigaction = forward_signal;
@@ -211,13 +205,11 @@ int run_master(const std::string& program, const std::vector<std::string>& comma
         ::sigemptyset(&action.sa_mask);
         ::sigaction(sig, &action, nullptr);
     }
-    master.wait(ec);
-    const int raw = master.native_exit_code();
-    if (WIFSIGNALED(raw)) {
-        std::cerr << "dcrun: " << command[0] << " was killed by " << signal_name(WTERMSIG(raw))
-                  << "\n";
+    const int code = master->wait(); // 128 + N for signal N (dc::exit_signal_base)
+    if (const int sig = master->end_signal()) {
+        std::cerr << "dcrun: " << command[0] << " was killed by " << signal_name(sig) << "\n";
     }
-    return launcher::exit_code_of(raw); // 128 + N for signal N (dc::exit_signal_base)
+    return code;
 }
 
 } // namespace

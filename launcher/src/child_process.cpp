@@ -2,11 +2,12 @@
 #include <dc/launcher/output_relay.hpp>
 #include <dc/launcher/programs.hpp>
 
+#include "spawn.hpp"
+
 #include <dc/errors.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,84 +17,87 @@
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace dc::launcher {
-namespace {
-
-/// This process's environment with `overrides` applied, as KEY=VALUE strings.
-std::vector<std::string> environment_with(const std::map<std::string, std::string>& overrides) {
-    std::vector<std::string> out;
-    for (char** e = environ; *e; ++e) {
-        const char* eq = std::strchr(*e, '=');
-        if (eq && overrides.count(std::string(*e, static_cast<std::size_t>(eq - *e)))) continue;
-        out.emplace_back(*e);
-    }
-    for (const auto& [key, value] : overrides)
-        out.push_back(key + "=" + value);
-    return out;
-}
-
-std::vector<char*> pointers_to(std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (auto& s : strings)
-        out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-}
-
-} // namespace
 
 struct child_process::impl {
     pid_t pid = -1;
     int output_fd = -1;
+    int input_fd = -1; ///< our end of its standard input (keep_stdin_open)
     output_relay* relay = nullptr;
     std::optional<int> status;
     int exit_fd = -1; ///< a pidfd: readable once the process has ended (-1: poll instead)
+
+    void start(const worker_command& cmd, const child_options& o, int output);
 };
 
-// posix_spawn (vfork and exec): nothing of the master's memory is copied, and the caller waits
-// only until the program is exec'd; a fork (Boost.Process 1.74: its use_vfork does not build
-// with an error_code) cost about a millisecond more per worker. Its output (stdout and
-// stderr) goes to one pipe.
-child_process::child_process(const worker_command& cmd, output_relay& relay, line_sink sink)
-    : impl_(std::make_unique<impl>()) {
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+namespace {
+
+void close_both(int fds[2]) {
+    for (int i = 0; i < 2; ++i) {
+        if (fds[i] >= 0) ::close(fds[i]);
+        fds[i] = -1;
+    }
+}
+
+} // namespace
+
+void child_process::impl::start(const worker_command& cmd, const child_options& o, int output) {
+    int input[2] = {-1, -1};
+    const bool piped_input = o.keep_stdin_open || !o.stdin_text.empty();
+    if (piped_input && ::pipe2(input, O_CLOEXEC) != 0) {
         throw launch_error("cannot start " + cmd.exe + ": pipe: " + std::strerror(errno));
     }
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-    ::posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
-    if (!cmd.dir.empty()) ::posix_spawn_file_actions_addchdir_np(&actions, cmd.dir.c_str());
-    std::vector<std::string> argv_text{cmd.exe};
-    argv_text.insert(argv_text.end(), cmd.args.begin(), cmd.args.end());
-    auto env_text = environment_with(cmd.env);
-    auto argv = pointers_to(argv_text);
-    auto envp = pointers_to(env_text);
-    const int error =
-        ::posix_spawn(&impl_->pid, cmd.exe.c_str(), &actions, nullptr, argv.data(), envp.data());
-    ::posix_spawn_file_actions_destroy(&actions);
-    ::close(pipe_fds[1]); // the child's alone now: end of file when it exits
-    if (error != 0) {
-        ::close(pipe_fds[0]);
-        throw launch_error("cannot start " + cmd.exe + (cmd.dir.empty() ? "" : " in " + cmd.dir) +
-                           ": " + std::strerror(error));
+    try {
+        pid = spawn(cmd, {input[0], output, o.dies_with_parent});
+    } catch (...) {
+        close_both(input);
+        throw;
     }
-    impl_->output_fd = pipe_fds[0];
+    if (!piped_input) return;
+    ::close(input[0]);
+    input_fd = input[1];
+    // Short texts (a cookie line) fit the pipe's buffer: this does not wait for the child.
+    write_ignoring_sigpipe(input_fd, o.stdin_text);
+    if (!o.keep_stdin_open) {
+        ::close(input_fd);
+        input_fd = -1;
+    }
+}
+
+child_process::child_process(const worker_command& cmd, output_relay& relay, line_sink sink,
+                             const child_options& options)
+    : impl_(std::make_unique<impl>()) {
+    int output[2];
+    if (::pipe2(output, O_CLOEXEC) != 0) {
+        throw launch_error("cannot start " + cmd.exe + ": pipe: " + std::strerror(errno));
+    }
+    try {
+        impl_->start(cmd, options, output[1]);
+    } catch (...) {
+        close_both(output);
+        throw;
+    }
+    ::close(output[1]); // the child's alone now: end of file when it exits
+    impl_->output_fd = output[0];
     impl_->relay = &relay;
     relay.add(impl_->output_fd, std::move(sink));
+    impl_->exit_fd = static_cast<int>(::syscall(SYS_pidfd_open, impl_->pid, 0));
+}
+
+child_process::child_process(const worker_command& cmd, const child_options& options)
+    : impl_(std::make_unique<impl>()) {
+    impl_->start(cmd, options, -1);
     impl_->exit_fd = static_cast<int>(::syscall(SYS_pidfd_open, impl_->pid, 0));
 }
 
 child_process::~child_process() {
     if (impl_->pid > 0 && running()) kill();
     wait_for(std::chrono::seconds(5));
+    close_stdin();
     if (impl_->exit_fd >= 0) ::close(impl_->exit_fd);
 }
 
@@ -132,12 +136,34 @@ bool child_process::wait_for(std::chrono::milliseconds limit) {
     return true;
 }
 
+int child_process::end_signal() {
+    running();
+    return impl_->status && WIFSIGNALED(*impl_->status) ? WTERMSIG(*impl_->status) : 0;
+}
+
+int child_process::wait() {
+    while (!wait_for(std::chrono::hours(1))) {
+    }
+    return *exit_status();
+}
+
+void child_process::signal(int sig) {
+    if (!running()) return;
+    ::kill(impl_->pid, sig);
+}
+
 void child_process::kill() {
-    if (impl_->status) return;
-    ::kill(impl_->pid, SIGKILL);
+    signal(SIGKILL);
+}
+
+void child_process::close_stdin() {
+    if (impl_->input_fd < 0) return;
+    ::close(impl_->input_fd);
+    impl_->input_fd = -1;
 }
 
 void child_process::drain_output(std::chrono::milliseconds limit) {
+    if (!impl_->relay) return; // its output is ours
     impl_->relay->wait_closed(impl_->output_fd, static_cast<int>(limit.count()));
 }
 

@@ -6,30 +6,18 @@
 #include <dc/launcher/output_relay.hpp>
 #include <dc/launcher/programs.hpp>
 
-#include <boost/process/args.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/extend.hpp>
-#include <boost/process/io.hpp>
-#include <boost/process/pipe.hpp>
-
-#include <sys/prctl.h>
-#include <unistd.h>
+#include <dc/launcher/child_process.hpp>
+#include <dc/launcher/run_tool.hpp>
 
 #include <csignal>
 #include <thread>
 
 namespace dc::managers {
-namespace bp = boost::process;
 namespace {} // namespace
 
 struct srun_step::process {
-    bp::child child;
-    bp::pipe input;
-    int output_fd = -1;
-    std::optional<int> status;
+    std::unique_ptr<launcher::child_process> child; ///< srun
+    std::optional<int> status;                      ///< srun's, once it has ended
 };
 
 /// One task of the step, as the master sees it.
@@ -62,9 +50,7 @@ public:
     }
     void kill() override { step_->cancel(); }
     void drain_output(std::chrono::milliseconds limit) override {
-        if (!step_->srun_running()) {
-            step_->relay_->wait_closed(step_->process_->output_fd, static_cast<int>(limit.count()));
-        }
+        if (!step_->srun_running()) step_->process_->child->drain_output(limit);
     }
     std::vector<std::string> last_output() const override {
         std::lock_guard lock(step_->mutex_);
@@ -91,43 +77,34 @@ srun_step::srun_step(const std::vector<std::string>& command,
       tasks_(static_cast<std::size_t>(count)), process_(std::make_unique<process>()),
       relay_(std::make_unique<launcher::output_relay>()) {
     own_allocation_ = std::getenv("SLURM_JOB_ID") == nullptr;
-    // Looked up now: at exit (dc::finalize) Boost.Process can no longer search PATH.
+    // Looked up now, not at exit (dc::finalize), when the environment may be gone.
     scancel_ = launcher::find_program("scancel");
-    bp::environment e = boost::this_process::environment();
-    for (const auto& [k, v] : env)
-        e[k] = v;
     const auto program = launcher::find_program(command[0]);
     if (program.empty()) {
         throw launch_error("slurm manager: '" + command[0] +
                            "' is not on PATH; run dcrun where Slurm's client commands are "
                            "installed (a login node) or set SLURM's bin directory in PATH");
     }
-    bp::pipe output;
-    std::error_code ec;
-    process_->child = bp::child(
-        bp::exe = program, bp::args = std::vector<std::string>(command.begin() + 1, command.end()),
-        e, bp::std_in<process_->input, (bp::std_out & bp::std_err)> output,
-        bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); }, ec);
-    if (ec) throw launch_error("slurm manager: cannot start " + program + ": " + ec.message());
-    ::close(process_->input.native_source());
-    process_->input.assign_source(-1);
-    const std::string line = secret + "\n";
-    [[maybe_unused]] auto n = ::write(process_->input.native_sink(), line.data(), line.size());
-    ::close(output.native_sink());
-    output.assign_sink(-1);
-    process_->output_fd = output.native_source();
-    output.assign_source(-1);
-    relay_->add(process_->output_fd, [this](const std::string& l) { on_line(l); });
+    const launcher::worker_command srun{
+        program, std::vector<std::string>(command.begin() + 1, command.end()), "", env};
+    launcher::child_options o; // the cookie on stdin, which stays open; srun dies with us
+    o.stdin_text = secret + "\n";
+    o.keep_stdin_open = true;
+    o.dies_with_parent = true;
+    try {
+        process_->child = std::make_unique<launcher::child_process>(
+            srun, *relay_, [this](const std::string& l) { on_line(l); }, o);
+    } catch (const launch_error& e) {
+        throw launch_error(std::string("slurm manager: ") + e.what());
+    }
 }
 
 srun_step::~srun_step() {
     // Closing standard input ends the workers that are left; srun then ends by itself.
-    ::close(process_->input.native_sink());
-    process_->input.assign_sink(-1);
-    for (int i = 0; i < 200 && srun_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    process_->child->close_stdin();
+    process_->child->wait_for(std::chrono::seconds(5));
     cancel();
-    relay_->wait_closed(process_->output_fd, 2000);
+    process_->child->drain_output(std::chrono::seconds(2));
     relay_.reset();
 }
 
@@ -146,30 +123,23 @@ std::string srun_step::job_id() const {
 bool srun_step::srun_running() {
     std::lock_guard lock(mutex_);
     if (process_->status) return false;
-    std::error_code ec;
-    if (process_->child.running(ec)) return true;
-    const int raw = process_->child.native_exit_code();
-    process_->status = launcher::exit_code_of(raw);
+    if (process_->child->running()) return true;
+    process_->status = process_->child->exit_status();
     queued_ = false;
     return false;
 }
 
 void srun_step::cancel() {
     if (srun_running()) {
-        ::kill(process_->child.id(), SIGTERM);
-        for (int i = 0; i < 200 && srun_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        if (srun_running()) ::kill(process_->child.id(), SIGKILL);
-        std::error_code ec;
-        process_->child.wait(ec);
+        process_->child->signal(SIGTERM);
+        if (!process_->child->wait_for(std::chrono::seconds(5))) process_->child->kill();
+        process_->child->wait();
         srun_running();
     }
     const std::string job = job_id();
     if (own_allocation_ && !job.empty() && !scancel_.empty()) {
         if (on_step_) on_step_("slurm manager: scancel " + job);
-        std::error_code ec;
-        bp::child scancel(scancel_, job, bp::std_out > bp::null, bp::std_err > bp::null, ec);
-        if (!ec) scancel.wait(ec);
+        launcher::run_tool(scancel_, {job});
     }
 }
 

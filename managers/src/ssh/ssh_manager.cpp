@@ -11,7 +11,7 @@ struct ssh_manager::state {
     std::unique_ptr<cluster_manager> work;
 };
 
-ssh_manager::ssh_manager(ssh_settings settings) : state_(std::make_unique<state>()) {
+ssh_manager::ssh_manager(const ssh_settings& settings) : state_(std::make_unique<state>()) {
     using factory = cluster_manager* (*)(const ssh_settings*);
     auto make = reinterpret_cast<factory>(module_symbol("ssh", "dc_module_make_ssh"));
     state_->work.reset(make(&settings));

@@ -89,7 +89,7 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         throw dc::error("addprocs called on process " + std::to_string(rt.id()) +
                         ": only the master (process 1) adds and removes workers");
     }
-    const auto ids = reserve_ids(manager, n, o.topology);
+    auto ids = reserve_ids(manager, n, o.topology);
     if (n == 0) return ids;
     DC_LOG(debug,
            manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());

@@ -51,7 +51,7 @@ void read_ssh_section(const config_reader& r, const config_node& n, ssh_settings
 
 class ssh_manager final : public cluster_manager {
 public:
-    explicit ssh_manager(ssh_settings settings);
+    explicit ssh_manager(const ssh_settings& settings);
     ~ssh_manager() override;
     std::string name() const override { return "ssh"; }
     /// Connects to every host (in parallel) and returns the sum of their counts.
