@@ -96,7 +96,7 @@ void add_worker_flags(CLI::App& app, run_options& o) {
 
 } // namespace
 
-void add_run_flags(CLI::App& app, run_options& o) {
+void setup_run(CLI::App& app, run_options& o) {
     app.prefix_command(); // everything from the program on belongs to the program
     app.add_option("--config", o.config, "cluster file (YAML or TOML); flags override its values");
     app.add_option("--manager", o.manager, "local (default), ssh, slurm or pbs")
@@ -113,11 +113,11 @@ void add_run_flags(CLI::App& app, run_options& o) {
                    "address, interface or CIDR block to listen on (default loopback)");
 }
 
-CLI::App* add_submit_command(CLI::App& app, submit_options& o) {
+CLI::App* setup_submit(CLI::App& app, submit_options& o) {
     auto* submit = app.add_subcommand(
         "submit", "run the program as a batch job (the master inside the allocation) and print "
                   "the job id; the workers start inside that allocation");
-    add_run_flags(*submit, o.run);
+    setup_run(*submit, o.run);
     submit->add_flag("--print-script", o.print_script, "show the batch script; submit nothing");
     submit->add_flag("--wait", o.wait, "follow the job's output to the end; exit with its code");
     submit->formatter(std::make_shared<usage_with_program>());
@@ -129,8 +129,8 @@ void setup_dcrun(CLI::App& app, run_options& run, submit_options& submit) {
     app.formatter(std::make_shared<usage_with_program>());
     app.footer("PROGRAM [ARGS...]: the program to run as process 1 (the master), and its "
                "arguments; every option after PROGRAM is the program's.");
-    add_run_flags(app, run);
-    add_submit_command(app, submit);
+    setup_run(app, run);
+    setup_submit(app, submit);
 }
 
 } // namespace dc::cli

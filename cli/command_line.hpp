@@ -10,9 +10,9 @@
 namespace dc::cli {
 
 /// Declares the flags of a run (dcrun's own and submit's) on `app`.
-void add_run_flags(CLI::App& app, run_options& options);
+void setup_run(CLI::App& app, run_options& options);
 /// Adds `dcrun submit [options] ./app [args...]` to `app`.
-CLI::App* add_submit_command(CLI::App& app, submit_options& options);
+CLI::App* setup_submit(CLI::App& app, submit_options& options);
 /// dcrun's whole command line, wired to `run` and `submit`.
 void setup_dcrun(CLI::App& app, run_options& run, submit_options& submit);
 

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
                 break;
             }
         }
-        return dc::cli::submit_program(submit);
+        return dc::cli::run_submit(submit);
     }
     run.command = app.remaining();
     return dc::cli::run_program(run);

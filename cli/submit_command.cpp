@@ -96,7 +96,7 @@ std::vector<std::string> forwarded_options(const submit_options& o) {
     return forwarded;
 }
 
-int submit_program(const submit_options& o) {
+int run_submit(const submit_options& o) {
     if (o.run.command.empty()) {
         std::cerr << "dcrun submit: no program given; usage: dcrun submit [options] ./app\n";
         return exit_config_error;

@@ -37,6 +37,6 @@ submit_plan plan_submission(const run_options& o, const std::vector<std::string>
 std::vector<std::string> forwarded_options(const submit_options& o);
 
 /// Runs `dcrun submit`; returns dcrun's exit code.
-int submit_program(const submit_options& o);
+int run_submit(const submit_options& o);
 
 } // namespace dc::cli
