@@ -215,6 +215,23 @@ TEST(dcrun, local_workers_do_not_load_the_ssh_managers_libraries) {
     EXPECT_EQ(lines_with(r.out, "maps none").size(), 3u) << r.out;
 }
 
+// A master raises its soft descriptor limit to the hard one (here 48 -> 512: 20 workers fit), and
+// refuses before starting anything a launch that cannot fit even then (200 workers in 512).
+TEST(dcrun, workers_that_need_more_descriptors_than_allowed_are_refused_before_starting) {
+    auto fits = run_command(
+        {"/usr/bin/prlimit", "--nofile=48:512", DCRUN_PATH, "-p", "20", TEST_APP_PATH, "report"});
+    EXPECT_EQ(fits.code, 0) << fits.err;
+    EXPECT_EQ(lines_with(fits.out, "cwd=").size(), 20u) << fits.out;
+    auto too_many = run_command(
+        {"/usr/bin/prlimit", "--nofile=48:512", DCRUN_PATH, "-p", "200", TEST_APP_PATH, "report"});
+    EXPECT_EQ(too_many.code, 3) << too_many.err;
+    EXPECT_NE(too_many.err.find("200 workers need about 864 file descriptors; the hard limit is "
+                                "512; raise it with ulimit -n"),
+              std::string::npos)
+        << too_many.err;
+    EXPECT_EQ(too_many.out.find("cwd="), std::string::npos) << "a worker was started";
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

@@ -12,6 +12,7 @@
 #include <dc/errors.hpp>
 #include <dc/launcher/address.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/descriptors.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -88,6 +89,14 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     if (rt.id() != 1) {
         throw dc::error("addprocs called on process " + std::to_string(rt.id()) +
                         ": only the master (process 1) adds and removes workers");
+    }
+    {
+        std::size_t existing = 0;
+        {
+            std::lock_guard lock(mutex_);
+            existing = workers_.size();
+        }
+        launcher::check_descriptors_for(static_cast<int>(existing) + n); // before anything starts
     }
     auto ids = reserve_ids(manager, n, o.topology);
     if (n == 0) return ids;
