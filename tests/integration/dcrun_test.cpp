@@ -232,6 +232,21 @@ TEST(dcrun, workers_that_need_more_descriptors_than_allowed_are_refused_before_s
     EXPECT_EQ(too_many.out.find("cwd="), std::string::npos) << "a worker was started";
 }
 
+// Many workers that fail alike are one group: a count, their ids, and the first one's output.
+TEST(dcrun, workers_that_fail_alike_are_reported_once_with_their_count) {
+    auto r = dcrun({"-p", "4", "--timeout", "1", "--exename", "/bin/sh", "--exeflags",
+                    "-c 'echo started $DC_ID; exec sleep 30'", TEST_APP_PATH, "report"});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_NE(r.err.find("local manager: 4 of 4 workers did not start (1 cause):\n"
+                         "  4 (2, 3, 4 and 5) did not connect within 1 s; the first: worker 2 on "),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("did not connect within 1 s; last output:\n    started 2"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(lines_with(r.err, "last output").size(), 1u) << r.err;
+}
+
 TEST(dcrun, exit_code_is_the_masters) {
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "7"}).code, 7);
     EXPECT_EQ(dcrun({"-p", "1", TEST_APP_PATH, "exit", "0"}).code, 0);

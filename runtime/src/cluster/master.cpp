@@ -114,8 +114,8 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
             workers_.erase(id);
         throw;
     }
-    wait_until_connected(manager.name(), ids, o.timeout);
-    std::string failure = start_failure(manager.name(), ids, o.timeout);
+    const bool timed_out = wait_until_connected(manager.name(), ids, o.timeout);
+    std::string failure = start_failure(manager.name(), ids, o.timeout, timed_out);
     if (!failure.empty()) {
         discard(ids);
         throw launch_error(failure);

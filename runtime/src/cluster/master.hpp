@@ -52,11 +52,14 @@ private:
     /// Ids for n new workers (listening first, on the manager's side of the network).
     std::vector<int> reserve_ids(managers::cluster_manager& manager, int n, dc::topology t);
     // cluster/worker_start.cpp
-    void wait_until_connected(const std::string& manager, const std::vector<int>& ids,
+    bool wait_until_connected(const std::string& manager, const std::vector<int>& ids,
                               double timeout);
-    /// Why a worker of `ids` did not start ("" when all connected), with its last output.
+    /// Why workers of `ids` did not start ("" when all connected), grouped by cause, with the
+    /// last output of the first of each group.
     std::string start_failure(const std::string& manager, const std::vector<int>& ids,
-                              double timeout);
+                              double timeout, bool timed_out);
+    /// A worker that did not start: its host, what it was, `cause`, its last output.
+    std::string describe_failed_start(int id, const std::string& cause);
     void discard(const std::vector<int>& ids);
 
     std::mutex mutex_;

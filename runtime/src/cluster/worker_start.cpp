@@ -12,12 +12,15 @@
 #include <dc/detail/byte_stream.hpp>
 #include <dc/errors.hpp>
 
+#include <algorithm>
+#include <map>
 #include <sstream>
 
 namespace dc::detail {
 
 // The start-up timeout counts from when the scheduler runs the workers, not their queue time.
-void master::wait_until_connected(const std::string& manager, const std::vector<int>& ids,
+// Returns true when it ran out (some worker neither connected nor failed).
+bool master::wait_until_connected(const std::string& manager, const std::vector<int>& ids,
                                   double timeout) {
     const auto limit =
         std::chrono::duration_cast<engine::clock::duration>(std::chrono::duration<double>(timeout));
@@ -48,40 +51,103 @@ void master::wait_until_connected(const std::string& manager, const std::vector<
     while (!settled() && engine::clock::now() < deadline) {
         runtime::instance().io().wait_until(settled, deadline, std::chrono::milliseconds(20));
     }
+    return !settled();
 }
 
+namespace {
+
+/// Why a worker did not start, without naming it (workers with the same cause are grouped).
+/// "" for a worker still starting when the launch was given up early (another failed).
+std::string start_cause(managers::launched_worker& process, const std::string& refused,
+                        double timeout, bool timed_out) {
+    if (!refused.empty()) return "was refused: " + refused;
+    if (auto status = process.exit_status()) {
+        return "exited with code " + std::to_string(*status) + " before connecting";
+    }
+    if (!timed_out) return "";
+    std::ostringstream text;
+    text << "did not connect within " << timeout << " s";
+    return text.str();
+}
+
+/// "2, 3, 4 and 9" (at most 10 ids, then "and N more").
+std::string id_list(const std::vector<int>& ids) {
+    std::string text;
+    const std::size_t shown = std::min<std::size_t>(ids.size(), 10);
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (i > 0) text += i + 1 == ids.size() ? " and " : ", ";
+        text += std::to_string(ids[i]);
+    }
+    if (ids.size() > shown) text += " and " + std::to_string(ids.size() - shown) + " more";
+    return text;
+}
+
+} // namespace
+
+// One worker that failed is described as it is (its host, what it was, its last output). Many
+// are grouped by cause: a count and their ids per cause, then the first one's description, so
+// that 37 failures of 2000 read as a few lines, not 37 blocks of output.
 std::string master::start_failure(const std::string& manager, const std::vector<int>& ids,
-                                  double timeout) {
+                                  double timeout, bool timed_out) {
     std::lock_guard lock(mutex_);
+    std::vector<std::string> causes; // in order of first appearance
+    std::map<std::string, std::vector<int>> failed;
+    std::size_t count = 0;
+    std::size_t stopped = 0; // still starting when another failed
     for (int id : ids) {
         auto it = workers_.find(id);
-        if (it == workers_.end()) {
-            return manager + " manager: worker " + std::to_string(id) + " exited during start-up";
+        if (it != workers_.end() && it->second.connected) continue;
+        const std::string cause =
+            it == workers_.end()
+                ? "exited during start-up"
+                : start_cause(*it->second.process, it->second.refused, timeout, timed_out);
+        if (cause.empty()) {
+            ++stopped;
+            continue;
         }
-        auto& w = it->second;
-        if (w.connected) continue;
-        std::ostringstream text;
-        text << manager << " manager: worker " << id << " on " << w.process->host() << " ("
-             << w.process->describe() << ") ";
-        if (!w.refused.empty()) {
-            text << "was refused: " << w.refused;
-        } else if (auto status = w.process->exit_status()) {
-            text << "exited with code " << *status << " before connecting";
-        } else {
-            text << "did not connect within " << timeout << " s";
-        }
-        w.process->drain_output(std::chrono::milliseconds(500));
-        auto lines = w.process->last_output();
-        if (lines.empty()) {
-            text << "; it printed nothing";
-        } else {
-            text << "; last output:";
-            for (const auto& l : lines)
-                text << "\n    " << l;
-        }
-        return text.str();
+        if (failed[cause].empty()) causes.push_back(cause);
+        failed[cause].push_back(id);
+        ++count;
     }
-    return {};
+    if (count == 0) return {};
+    std::ostringstream text;
+    text << manager << " manager: ";
+    if (count > 1) {
+        text << count << " of " << ids.size() << " workers did not start (" << causes.size()
+             << (causes.size() == 1 ? " cause" : " causes") << "):";
+    }
+    for (const auto& cause : causes) {
+        const auto& group = failed[cause];
+        if (count > 1) {
+            text << "\n  " << group.size() << " (" << id_list(group) << ") " << cause
+                 << "; the first: ";
+        }
+        text << describe_failed_start(group.front(), cause);
+    }
+    if (stopped > 0) {
+        text << "\n  (" << stopped << (stopped == 1 ? " other was" : " others were")
+             << " still starting and " << (stopped == 1 ? "was" : "were") << " stopped)";
+    }
+    return text.str();
+}
+
+std::string master::describe_failed_start(int id, const std::string& cause) {
+    auto it = workers_.find(id);
+    if (it == workers_.end()) return "worker " + std::to_string(id) + " " + cause;
+    auto& w = it->second;
+    std::ostringstream text;
+    text << "worker " << id << " on " << w.process->host() << " (" << w.process->describe() << ") "
+         << cause;
+    w.process->drain_output(std::chrono::milliseconds(500));
+    const auto lines = w.process->last_output();
+    if (lines.empty()) {
+        text << "; it printed nothing";
+    } else {
+        text << "; last output:";
+        for (const auto& l : lines)
+            text << "\n    " << l;
+    }
+    return text.str();
 }
 
 void master::discard(const std::vector<int>& ids) {
