@@ -54,6 +54,9 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
         DC_LOG(debug, "interrupted " << n << " running call(s)");
         return io().wake(); // sleeping waits recheck
     }
+    case kind::peer_query:
+    case kind::members_query:
+        return answer_query(*from, decode_head<query_head>(in));
     case kind::channel_op: {
         std::size_t payload = 0;
         const auto c = decode_head<channel_op_head>(in, &payload);
@@ -82,7 +85,7 @@ void runtime::accept_peer(const std::shared_ptr<connection>& c, bytes&& body) {
     auto why = check_peer_hello(body, cookie_, hello);
     if (!why.empty()) return reject(c, why);
     authenticate(*c, hello.from);
-    peers_.attach_if_known(hello.from, c);
+    peers_.attach_incoming(hello.from, c);
 }
 
 // A peer's greeting is checked as soon as it is read, before the frames behind it are parsed:
@@ -92,11 +95,11 @@ bool runtime::greet_in_place(connection& c, std::span<const char> body) {
     if (!alive() || body.empty() || static_cast<kind>(body[0]) != kind::peer_hello) return false;
     auto& rt = instance();
     peer_hello_msg hello;
-    // A peer this process has not heard of yet (its peer_added may be in the same batch of
-    // frames) is admitted too: it showed the cookie and the build. on_frame rejects the rest.
+    // A peer this process has not heard of (workers learn of each other only when they link)
+    // is admitted: it showed the cookie and the build. on_frame rejects the rest.
     if (!check_peer_hello(body, rt.cookie_, hello).empty()) return false;
     authenticate(c, hello.from);
-    rt.peers_.attach_if_known(hello.from, c.shared_from_this());
+    rt.peers_.attach_incoming(hello.from, c.shared_from_this());
     return true;
 }
 
@@ -146,6 +149,25 @@ void runtime::apply_channel_op(std::uint64_t channel, std::uint8_t op, int pid, 
         }
         deliver(a.pid, a.req, a.is_error, std::move(a.payload));
     }
+}
+
+// The master answers where a peer listens, and who is in the cluster: workers learn of each
+// other only when they need to, so nothing a worker receives at start grows with the cluster.
+void runtime::answer_query(connection& from, const query_head& q) {
+    bytes payload;
+    bool is_error = false;
+    if (q.k == kind::members_query) {
+        const auto all = ids();
+        encode_into(payload, std::vector<std::int32_t>(all.begin(), all.end()));
+    } else if (auto info = peers_.info(q.pid); info && !info->addresses.empty()) {
+        encode_into(payload, *info);
+    } else {
+        is_error = true;
+        encode_into(payload, describe_refused_call(id(), host_, "dc::process_exited",
+                                                   "no such process in this cluster (ids are "
+                                                   "never reused)"));
+    }
+    deliver(from.peer_id, q.req, is_error, std::move(payload));
 }
 
 void runtime::deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload) {

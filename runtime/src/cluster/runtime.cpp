@@ -6,6 +6,8 @@
 #include "transport/endpoint.hpp"
 #include "util/log.hpp"
 
+#include <dc/detail/byte_stream.hpp>
+
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/random_name.hpp>
@@ -70,6 +72,7 @@ void runtime::set_id(int id) noexcept {
 }
 
 std::vector<int> runtime::ids() const {
+    if (id() != 1 && peers_.knows(1)) return members_from_master();
     return peers_.ids(id());
 }
 
@@ -148,7 +151,14 @@ void runtime::send(int pid, std::span<const char> head, std::span<const char> bo
 
 std::shared_ptr<connection> runtime::link_to(int pid) {
     peer_info peer;
+    if (id() != 1 && !peers_.knows(pid) && pid != id()) {
+        peers_.add(peer_from_master(pid), nullptr); // first use: ask where it listens
+    }
     if (auto link = peers_.link_or_info(pid, peer)) return link;
+    if (peer.addresses.empty() && id() != 1) { // known only by a link it made, now closed
+        peer = peer_from_master(pid);
+        peers_.add(peer, nullptr);
+    }
     if (topology_ == dc::topology::master_worker) {
         throw dc::error("process " + std::to_string(id()) + " cannot call worker " +
                         std::to_string(pid) + ": the cluster uses topology master_worker");
@@ -162,6 +172,40 @@ void runtime::reject(const std::shared_ptr<connection>& c, const std::string& wh
     DC_LOG(warn, "rejected a connection (" << c->label() << "): " << why);
     engine_->remove(c);
     c->shut_down();
+}
+
+namespace {
+
+/// A question to the master; its answer arrives in the returned state.
+std::shared_ptr<ref_state> ask_master(runtime& rt, kind k, int pid) {
+    auto state = std::make_shared<ref_state>(0, 1, 0, ref_state::arrival::value);
+    const auto req = rt.new_request_id();
+    rt.expect(req, 1, state);
+    try {
+        rt.send(1, encode_head(query_head{k, req, pid}));
+    } catch (...) {
+        rt.forget(req);
+        throw;
+    }
+    return state;
+}
+
+} // namespace
+
+peer_info runtime::peer_from_master(int pid) {
+    auto answer = ask_master(*this, kind::peer_query, pid);
+    try {
+        return decode_as<peer_info>(answer->fetch_bytes());
+    } catch (const remote_exception& e) {
+        throw process_exited(pid, e.message());
+    }
+}
+
+std::vector<int> runtime::members_from_master() const {
+    // A question does not change what this process is; it needs the request machinery.
+    auto answer = ask_master(const_cast<runtime&>(*this), kind::members_query, 0);
+    const auto ids = decode_as<std::vector<std::int32_t>>(answer->fetch_bytes());
+    return {ids.begin(), ids.end()};
 }
 
 bool runtime::run_call(const function_id& fn, std::span<const char> args, bytes& out) {

@@ -10,6 +10,7 @@
 #include "engine/engine.hpp"
 #include "futures/value_store.hpp"
 #include "peers/peer_table.hpp"
+#include "protocol/heads.hpp"
 #include "protocol/messages.hpp"
 #include "requests/pending_requests.hpp"
 
@@ -106,6 +107,10 @@ private:
     void accept_peer(const std::shared_ptr<connection>& c, bytes&& body);
     static bool greet_in_place(connection& c, std::span<const char> body);
     void on_answer(std::span<const char> frame, bytes&& body);
+    void answer_query(connection& from, const query_head& q);
+    /// A worker's questions to the master (the master knows every process).
+    peer_info peer_from_master(int pid);
+    std::vector<int> members_from_master() const;
     void on_fetch(const std::shared_ptr<connection>& from, std::span<const char> body, bool value);
     /// Sends a result frame, or completes the request here when `pid` is this process.
     void deliver(int pid, std::uint64_t req, bool is_error, bytes&& payload);

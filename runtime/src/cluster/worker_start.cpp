@@ -178,8 +178,7 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
     }
     if (hello.magic != protocol_magic) return rt.reject(c, "not a dc worker");
     if (!cookie_matches(rt.cookie(), hello.cookie)) return rt.reject(c, "wrong cluster cookie");
-    welcome_msg welcome;
-    std::vector<peer_info> others;
+    welcome_msg welcome; // no peer list: workers ask the master about a peer when they need it
     {
         std::lock_guard lock(mutex_);
         auto it = workers_.find(hello.id);
@@ -194,10 +193,7 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
         } else {
             it->second.connected = true;
             it->second.info = {hello.id, hello.host, hello.addresses};
-            for (const auto& [id, w] : workers_) {
-                if (w.connected && id != hello.id) others.push_back(w.info);
-            }
-            welcome = {true, "", hello.id, static_cast<std::int32_t>(topology_), others};
+            welcome = {true, "", hello.id, static_cast<std::int32_t>(topology_), {}};
         }
     }
     bytes frame{static_cast<char>(kind::welcome)};
@@ -212,9 +208,6 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
     authenticate(*c, hello.id);
     rt.add_process({hello.id, hello.host, hello.addresses}, c);
     c->send(frame);
-    bytes added{static_cast<char>(kind::peer_added)};
-    encode_into(added, peer_info{hello.id, hello.host, hello.addresses});
-    broadcast(added, hello.id);
 }
 
 } // namespace dc::detail

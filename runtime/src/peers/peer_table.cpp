@@ -54,10 +54,18 @@ std::shared_ptr<connection> peer_table::attach(int pid, const std::shared_ptr<co
     return it->second.link;
 }
 
-void peer_table::attach_if_known(int pid, const std::shared_ptr<connection>& link) {
+void peer_table::attach_incoming(int pid, const std::shared_ptr<connection>& link) {
+    std::lock_guard lock(mutex_);
+    auto& p = processes_[pid];
+    if (p.info.id == 0) p.info.id = pid;
+    if (!p.link) p.link = link;
+}
+
+std::optional<peer_info> peer_table::info(int pid) const {
     std::lock_guard lock(mutex_);
     auto it = processes_.find(pid);
-    if (it != processes_.end() && !it->second.link) it->second.link = link;
+    if (it == processes_.end()) return std::nullopt;
+    return it->second.info;
 }
 
 } // namespace dc::detail

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace dc::detail {
@@ -27,8 +28,11 @@ public:
     /// Makes `link` the link to `pid` unless one is there already; returns the one to use.
     /// Throws dc::process_exited when `pid` has gone meanwhile.
     std::shared_ptr<connection> attach(int pid, const std::shared_ptr<connection>& link);
-    /// Makes `link` the link to `pid` if it is known and has none (a peer that linked to us).
-    void attach_if_known(int pid, const std::shared_ptr<connection>& link);
+    /// Makes `link` the link to `pid` if it has none (a peer that linked to us); a process not
+    /// known yet is added with it.
+    void attach_incoming(int pid, const std::shared_ptr<connection>& link);
+    /// What is known of `pid`, if it is known.
+    std::optional<peer_info> info(int pid) const;
 
 private:
     struct process {

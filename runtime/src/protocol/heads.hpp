@@ -11,6 +11,7 @@
 //   add_weight   kind u64:req u64:ref i64:weight (answered by an empty result)
 //   peer_removed kind i32:pid
 //   channel_op   kind u64:req u64:channel u8:op | operation payload (channels/channel_ops.hpp)
+//   peer_query / members_query  kind u64:req i32:pid (answered by a result: peer_info / ids)
 
 #include "protocol/messages.hpp"
 
@@ -123,6 +124,15 @@ Head decode_head(std::span<const char> frame, std::size_t* payload_at = nullptr)
     if (payload_at) *payload_at = at;
     return h;
 }
+
+/// A worker's question to the master: peer_info of `pid` (peer_query) or every id
+/// (members_query, `pid` unused). Answered by a result with that request id.
+struct query_head {
+    kind k = kind::peer_query;
+    std::uint64_t req = 0;
+    std::int32_t pid = 0;
+    template <class H, class F> static void fields(H& h, F&& f) { f(h.req), f(h.pid); }
+};
 
 /// A payload of one fixed-size value (a channel's capacity, a weight, a request id).
 template <class T> bytes encode_word(const T& value) {

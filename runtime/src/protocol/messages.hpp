@@ -32,8 +32,10 @@ enum class kind : std::uint8_t {
     peer_added,
     peer_removed,
     exit,
-    channel_op, ///< see channels/channel_ops.hpp
-    interrupt,  ///< kind: interrupt the calls running now (dc::interrupt)
+    channel_op,    ///< see channels/channel_ops.hpp
+    interrupt,     ///< kind: interrupt the calls running now (dc::interrupt)
+    peer_query,    ///< a worker asks the master where a peer listens (answered by a result)
+    members_query, ///< a worker asks the master for every process's id
 };
 
 inline constexpr const char* protocol_magic = "dcrun-protocol-1";

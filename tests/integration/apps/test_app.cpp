@@ -83,6 +83,26 @@ int run(const std::string& mode, int argc, char** argv) {
         }
         return 0;
     }
+    if (mode == "scale") { // everywhere, a pmap over every worker, a ring of worker-to-worker calls
+        const auto ws = dc::workers();
+        dc::everywhere([] {});
+        std::vector<long> xs(ws.size() * 4);
+        std::iota(xs.begin(), xs.end(), 1L);
+        const auto doubled = dc::pmap([](long x) { return 2 * x; }, xs);
+        const long sum = std::accumulate(doubled.begin(), doubled.end(), 0L);
+        std::vector<dc::future<int>> ring; // every worker calls the next, all at once
+        for (std::size_t i = 0; i < ws.size(); ++i) {
+            ring.push_back(dc::remotecall(
+                [](int other) { return dc::remotecall_fetch([] { return dc::myid(); }, other); },
+                ws[i], ws[(i + 1) % ws.size()]));
+        }
+        std::size_t reached = 0;
+        for (std::size_t i = 0; i < ws.size(); ++i)
+            reached += ring[i].fetch() == ws[(i + 1) % ws.size()] ? 1 : 0;
+        std::cout << "workers " << ws.size() << " everywhere done pmap sum " << sum << " ring "
+                  << reached << std::endl;
+        return 0;
+    }
     if (mode == "addprocs_ssh") { // dc::addprocs(manager) from code: HOST PORT IDENTITY KNOWN
         dc::managers::ssh_settings s;
         dc::managers::ssh_host host;

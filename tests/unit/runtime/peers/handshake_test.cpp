@@ -77,8 +77,8 @@ TEST(peer_table, links_are_attached_once_and_unknown_processes_are_named) {
     auto second = unconnected("second");
     EXPECT_EQ(peers.attach(3, first), first);
     EXPECT_EQ(peers.attach(3, second), first) << "the link made first is kept";
-    peers.attach_if_known(9, second); // unknown: nothing happens
-    EXPECT_FALSE(peers.knows(9));
+    peers.attach_incoming(9, second); // a peer that linked to us: now known, with its link
+    EXPECT_TRUE(peers.knows(9));
     EXPECT_EQ(peers.remove(3), first);
     EXPECT_THROW(peers.link_or_info(3, info), dc::process_exited);
     EXPECT_THROW(peers.attach(3, second), dc::process_exited);

@@ -46,6 +46,9 @@ TEST(heads, answers_fetches_and_weights_round_trip) {
     const auto w = round_trip(add_weight_head{kind::add_weight, 1, 2, 1LL << 61}, 25);
     EXPECT_EQ(w.weight, 1LL << 61);
     EXPECT_EQ(round_trip(peer_removed_head{kind::peer_removed, 42}, 5).pid, 42);
+    const auto q = round_trip(query_head{kind::peer_query, 6, 1999}, 13);
+    EXPECT_EQ(q.pid, 1999);
+    EXPECT_EQ(round_trip(query_head{kind::members_query, 7, 0}, 13).k, kind::members_query);
     const auto c = round_trip(channel_op_head{kind::channel_op, 3, 4, 5}, 18);
     EXPECT_EQ(c.channel, 4U);
     EXPECT_EQ(c.op, 5);
