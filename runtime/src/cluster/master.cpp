@@ -169,7 +169,8 @@ void master::on_lost(int pid, const std::string& why) {
     broadcast(encode_head(peer_removed_head{kind::peer_removed, pid}), pid);
 }
 
-void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds waitfor) {
+void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds waitfor,
+                     bool announce) {
     auto& rt = runtime::instance();
     if (rt.id() != 1) {
         throw dc::error("rmprocs called on process " + std::to_string(rt.id()) +
@@ -192,7 +193,7 @@ void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds wait
         } catch (const dc::error&) {
         }
         rt.remove_process(id, "removed by rmprocs", false);
-        broadcast(encode_head(peer_removed_head{kind::peer_removed, id}), id);
+        if (announce) broadcast(encode_head(peer_removed_head{kind::peer_removed, id}), id);
     }
     const auto deadline = std::chrono::steady_clock::now() + waitfor;
     for (auto& p : stopping) {
@@ -216,7 +217,8 @@ void master::remove_all() {
         for (const auto& [id, w] : workers_)
             ids.push_back(id);
     }
-    rmprocs(ids);
+    // Everyone goes: telling each worker of each other's removal would be N^2 frames.
+    rmprocs(ids, std::chrono::seconds(5), false);
     runtime::instance().io().stop_background();
 }
 

@@ -31,8 +31,10 @@ public:
     std::vector<int> addprocs_local(int n, const options& o) { return addprocs(local_, n, o); }
     /// Tells the workers to exit, waits up to `waitfor` for them all, then kills the rest.
     /// Throws dc::error on a worker (only the master removes workers).
+    /// With `announce`, the other workers are told (peer_removed) at once; without, they
+    /// learn it when a link to the worker closes.
     void rmprocs(const std::vector<int>& ids,
-                 std::chrono::milliseconds waitfor = std::chrono::seconds(5));
+                 std::chrono::milliseconds waitfor = std::chrono::seconds(5), bool announce = true);
     /// Removes every worker (finalize).
     void remove_all();
 

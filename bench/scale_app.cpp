@@ -1,0 +1,44 @@
+// Scale benchmark, run as `dcrun -p N scale_app`: how long the master's dc::init takes to have
+// N workers ready, one everywhere of a no-op, a pmap of 1e6 no-ops, and the master's memory.
+// Prints "name<TAB>value" lines (bench/scale.sh makes the table).
+#include <dc/dc.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+long rss_kib() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const long rss_alone = rss_kib();
+    auto t = std::chrono::steady_clock::now();
+    dc::init(argc, argv);
+    std::cout << "ready_ms\t" << ms_since(t) << "\n";
+    const long rss_ready = rss_kib();
+    t = std::chrono::steady_clock::now();
+    dc::everywhere([] {});
+    std::cout << "everywhere_ms\t" << ms_since(t) << "\n";
+    std::vector<char> items(1'000'000, 1);
+    t = std::chrono::steady_clock::now();
+    const auto out = dc::pmap([](char c) { return c; }, items);
+    std::cout << "pmap_1e6_ms\t" << ms_since(t) << "\n";
+    std::cout << "master_rss_mib\t" << rss_kib() / 1024.0 << "\n";
+    std::cout << "master_kib_per_worker\t"
+              << static_cast<double>(rss_ready - rss_alone) / dc::nworkers() << "\n";
+    return out.size() == items.size() ? 0 : 1;
+}
