@@ -6,7 +6,6 @@
 
 #include <dc/errors.hpp>
 
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -15,11 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <map>
-#include <pthread.h>
 #include <thread>
-#include <vector>
 
 namespace dc::launcher {
 
@@ -34,32 +29,14 @@ struct child_process::impl {
     void start(const worker_command& cmd, const child_options& o, int output);
 };
 
-namespace {
-
-void close_both(int fds[2]) {
-    for (int i = 0; i < 2; ++i) {
-        if (fds[i] >= 0) ::close(fds[i]);
-        fds[i] = -1;
-    }
-}
-
-} // namespace
-
 void child_process::impl::start(const worker_command& cmd, const child_options& o, int output) {
-    int input[2] = {-1, -1};
     const bool piped_input = o.keep_stdin_open || !o.stdin_text.empty();
-    if (piped_input && ::pipe2(input, O_CLOEXEC) != 0) {
-        throw launch_error("cannot start " + cmd.exe + ": pipe: " + std::strerror(errno));
-    }
-    try {
-        pid = spawn(cmd, {input[0], output, o.dies_with_parent});
-    } catch (...) {
-        close_both(input);
-        throw;
-    }
-    if (!piped_input) return;
-    ::close(input[0]);
-    input_fd = input[1];
+    std::optional<pipe_ends> input;
+    if (piped_input) input.emplace();
+    pid = spawn(cmd, {input ? input->read_end() : -1, output, o.dies_with_parent});
+    if (!input) return;
+    input_fd = input->take_write(); // the read end is the child's alone now
+
     // Short texts (a cookie line) fit the pipe's buffer: this does not wait for the child.
     write_ignoring_sigpipe(input_fd, o.stdin_text);
     if (!o.keep_stdin_open) {
@@ -71,18 +48,10 @@ void child_process::impl::start(const worker_command& cmd, const child_options& 
 child_process::child_process(const worker_command& cmd, output_relay& relay, line_sink sink,
                              const child_options& options)
     : impl_(std::make_unique<impl>()) {
-    int output[2];
-    if (::pipe2(output, O_CLOEXEC) != 0) {
-        throw launch_error("cannot start " + cmd.exe + ": pipe: " + std::strerror(errno));
-    }
-    try {
-        impl_->start(cmd, options, output[1]);
-    } catch (...) {
-        close_both(output);
-        throw;
-    }
-    ::close(output[1]); // the child's alone now: end of file when it exits
-    impl_->output_fd = output[0];
+    pipe_ends output;
+    impl_->start(cmd, options, output.write_end());
+    output.close_write(); // the child's alone now: end of file when it exits
+    impl_->output_fd = output.take_read();
     impl_->relay = &relay;
     relay.add(impl_->output_fd, std::move(sink));
     impl_->exit_fd = static_cast<int>(::syscall(SYS_pidfd_open, impl_->pid, 0));

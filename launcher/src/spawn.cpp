@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -122,6 +123,33 @@ void write_ignoring_sigpipe(int fd, const std::string& text) {
         ::sigtimedwait(&pipe_only, nullptr, &no_wait);
     }
     ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+pipe_ends::pipe_ends() {
+    if (::pipe2(fds_, O_CLOEXEC) != 0) {
+        throw launch_error(std::string("cannot make a pipe: ") + std::strerror(errno));
+    }
+}
+
+pipe_ends::~pipe_ends() {
+    close_read();
+    close_write();
+}
+
+int pipe_ends::take_read() {
+    return std::exchange(fds_[0], -1);
+}
+
+int pipe_ends::take_write() {
+    return std::exchange(fds_[1], -1);
+}
+
+void pipe_ends::close_read() {
+    if (fds_[0] >= 0) ::close(take_read());
+}
+
+void pipe_ends::close_write() {
+    if (fds_[1] >= 0) ::close(take_write());
 }
 
 pid_t spawn(const worker_command& cmd, const spawn_io& io) {

@@ -22,6 +22,26 @@ struct spawn_io {
 /// naming the program and the cause when it cannot be started.
 pid_t spawn(const worker_command& cmd, const spawn_io& io);
 
+/// A close-on-exec pipe; the ends still held are closed when it goes. Throws dc::launch_error
+/// when the system has none left.
+class pipe_ends {
+public:
+    pipe_ends();
+    ~pipe_ends();
+    pipe_ends(const pipe_ends&) = delete;
+    pipe_ends& operator=(const pipe_ends&) = delete;
+    int read_end() const { return fds_[0]; }
+    int write_end() const { return fds_[1]; }
+    /// Hands an end over (the caller closes it); -1 once taken or closed.
+    int take_read();
+    int take_write();
+    void close_read();
+    void close_write();
+
+private:
+    int fds_[2] = {-1, -1};
+};
+
 /// Writes `text` to a pipe whose reader may be gone already: EPIPE instead of this process's
 /// death by SIGPIPE.
 void write_ignoring_sigpipe(int fd, const std::string& text);

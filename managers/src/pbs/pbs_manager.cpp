@@ -1,13 +1,11 @@
 #include <dc/managers/pbs_manager.hpp>
 
 #include "common/json_settings.hpp"
-#include "common/poll_until_ended.hpp"
 #include "common/shell_quote.hpp"
 #include "pbs/pbs_job.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
-#include <dc/launcher/output_lines.hpp>
 #include <dc/launcher/programs.hpp>
 #include <dc/launcher/random_name.hpp>
 #include <dc/launcher/remote_worker.hpp>
@@ -20,11 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 namespace dc::managers {
 

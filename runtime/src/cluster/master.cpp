@@ -1,12 +1,8 @@
 #include "cluster/master.hpp"
 
-#include "engine/interrupts.hpp"
-
 #include "cluster/runtime.hpp"
-#include "peers/handshake.hpp"
 #include "protocol/heads.hpp"
 #include "transport/bind_address.hpp"
-#include "transport/endpoint.hpp"
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>

@@ -150,12 +150,12 @@ void runtime::send(int pid, std::span<const char> head, std::span<const char> bo
 }
 
 std::shared_ptr<connection> runtime::link_to(int pid) {
+    // A worker learns where a peer listens from the master when it first links to it (or
+    // knows it only by a link the peer made, now closed).
     peer_info peer;
-    if (id() != 1 && !peers_.knows(pid) && pid != id()) {
-        peers_.add(peer_from_master(pid), nullptr); // first use: ask where it listens
-    }
+    if (id() != 1 && pid != id() && !peers_.knows(pid)) peers_.add(peer_from_master(pid), nullptr);
     if (auto link = peers_.link_or_info(pid, peer)) return link;
-    if (peer.addresses.empty() && id() != 1) { // known only by a link it made, now closed
+    if (peer.addresses.empty() && id() != 1) {
         peer = peer_from_master(pid);
         peers_.add(peer, nullptr);
     }

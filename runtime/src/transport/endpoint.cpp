@@ -91,7 +91,11 @@ int run_connect(Socket& socket, Connect start, const std::string& address,
 } // namespace
 
 bool is_local_address(const std::string& address) {
-    return address.rfind("unix:", 0) == 0; // cheap: no parse on the way to every link
+    try {
+        return launcher::address::parse(address).same_host_only();
+    } catch (const dc::error&) { // malformed: connect_to says what is wrong with it
+        return false;
+    }
 }
 
 std::unique_ptr<listener> listen_unix() {
