@@ -1,5 +1,6 @@
 // Scale benchmark, run as `dcrun -p N scale_app`: how long the master's dc::init takes to have
-// N workers ready, one everywhere of a no-op, a pmap of 1e6 no-ops, and the master's memory.
+// N workers ready, an everywhere of a no-op (the first, then a second), a pmap of 1e6 no-ops, the
+// master's memory, and rmprocs of every worker.
 // Prints "name<TAB>value" lines (bench/scale.sh makes the table).
 #include <dc/dc.hpp>
 
@@ -31,8 +32,11 @@ int main(int argc, char** argv) {
     std::cout << "ready_ms\t" << ms_since(t) << "\n";
     const long rss_ready = rss_kib();
     t = std::chrono::steady_clock::now();
-    dc::everywhere([] {});
+    dc::everywhere([] {}); // the first makes the tree's links
     std::cout << "everywhere_ms\t" << ms_since(t) << "\n";
+    t = std::chrono::steady_clock::now();
+    dc::everywhere([] {});
+    std::cout << "everywhere_again_ms\t" << ms_since(t) << "\n";
     std::vector<char> items(1'000'000, 1);
     t = std::chrono::steady_clock::now();
     const auto out = dc::pmap([](char c) { return c; }, items);
@@ -40,5 +44,8 @@ int main(int argc, char** argv) {
     std::cout << "master_rss_mib\t" << rss_kib() / 1024.0 << "\n";
     std::cout << "master_kib_per_worker\t"
               << static_cast<double>(rss_ready - rss_alone) / dc::nworkers() << "\n";
+    t = std::chrono::steady_clock::now();
+    dc::rmprocs(dc::workers());
+    std::cout << "rmprocs_ms\t" << ms_since(t) << "\n";
     return out.size() == items.size() ? 0 : 1;
 }

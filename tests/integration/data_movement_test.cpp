@@ -104,8 +104,13 @@ TEST_F(cluster_test, sendto_a_dead_or_unknown_process_names_it_in_a_composite_er
     try {
         dc::sendto({ids_[0], 999}, "y", 7);
         FAIL() << "expected an error";
-    } catch (const dc::process_exited& e) {
-        EXPECT_EQ(e.pid(), 999); // refused before anything was sent
+    } catch (const dc::composite_exception& e) { // the others have their copy all the same
+        ASSERT_EQ(e.errors().size(), 1u);
+        try {
+            std::rethrow_exception(e.errors()[0]);
+        } catch (const dc::process_exited& x) {
+            EXPECT_EQ(x.pid(), 999);
+        }
     }
     EXPECT_EQ(dc::getfrom<int>(ids_[0], "y"), 7);
 }

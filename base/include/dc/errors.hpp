@@ -79,11 +79,15 @@ public:
 class process_exited : public error {
 public:
     process_exited(int pid, const std::string& detail)
-        : error("process " + std::to_string(pid) + " exited: " + detail), pid_(pid) {}
+        : error("process " + std::to_string(pid) + " exited: " + detail), pid_(pid),
+          detail_(detail) {}
     int pid() const noexcept { return pid_; }
+    /// Why (what() is "process <pid> exited: <detail>").
+    const std::string& detail() const noexcept { return detail_; }
 
 private:
     int pid_;
+    std::string detail_;
 };
 
 /// A put on a closed channel, or a take/fetch on a closed channel that is empty.

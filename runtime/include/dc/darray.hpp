@@ -5,6 +5,7 @@
 #include <dc/detail/byte_stream.hpp>
 #include <dc/detail/calls.hpp>
 #include <dc/detail/chunk_store.hpp>
+#include <dc/detail/tree_reduce.hpp>
 #include <dc/distributed.hpp>
 #include <dc/procs.hpp>
 #include <dc/remotecall.hpp>
@@ -58,21 +59,17 @@ public:
             d.wait();
         return darray<R>(std::move(out), true);
     }
-    /// Reduces all elements with op (each chunk on its process, then here). Throws
-    /// std::invalid_argument for an empty array.
+    /// Reduces all elements with op: each chunk on its process, the partial results combined
+    /// up a fan-out tree in order (dc/detail/tree_reduce.hpp). Throws std::invalid_argument for
+    /// an empty array.
     template <class Op> T reduce(Op op) const {
-        std::vector<future<T>> parts;
+        std::vector<int> holders;
         for (std::size_t k = 0; k < layout_->pids.size(); ++k) {
-            if (layout_->offsets[k] == layout_->offsets[k + 1]) continue;
-            parts.emplace_back(detail::send_call(&detail::reduce_chunk<Op, T>, layout_->pids[k],
-                                                 detail::call_mode::fetch,
-                                                 detail::callable<Op>::of(op), layout_->id));
+            if (layout_->offsets[k] != layout_->offsets[k + 1]) holders.push_back(layout_->pids[k]);
         }
-        if (parts.empty()) throw std::invalid_argument("darray::reduce: the array is empty");
-        T acc = std::move(parts[0]).fetch();
-        for (std::size_t i = 1; i < parts.size(); ++i)
-            acc = op(std::move(acc), std::move(parts[i]).fetch());
-        return acc;
+        if (holders.empty()) throw std::invalid_argument("darray::reduce: the array is empty");
+        return detail::tree_reduce<T, Op, detail::chunk_leaf<T>>(detail::callable<Op>::of(op),
+                                                                 layout_->id, holders);
     }
     /// The whole array, here.
     std::vector<T> gather() const {

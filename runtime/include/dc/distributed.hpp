@@ -4,6 +4,7 @@
 
 #include <dc/detail/callable.hpp>
 #include <dc/detail/calls.hpp>
+#include <dc/detail/tree_reduce.hpp>
 #include <dc/future.hpp>
 #include <dc/procs.hpp>
 #include <dc/remotecall.hpp>
@@ -46,31 +47,46 @@ template <class F> void for_range(callable<F> body, std::int64_t lo, std::int64_
         f(i);
 }
 
+/// What every process of a distributed_reduce needs: the body and how [first, last) is split.
+template <class F> struct range_split {
+    callable<F> body;
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+    std::int64_t parts = 1;
+    template <class A> void serialize(A& ar) { ar(body, first, last, parts); }
+};
+
+/// Chunk k of a range_split, reduced where it runs.
+template <class T> struct range_leaf {
+    template <class Op, class F>
+    T operator()(callable<Op> op, const range_split<F>& s, std::int64_t k) const {
+        const std::int64_t n = s.last - s.first;
+        return reduce_range<Op, F, T>(op, s.body, s.first + n * k / s.parts,
+                                      s.first + n * (k + 1) / s.parts);
+    }
+};
+
 } // namespace detail
 
 /// Julia's `@distributed (op) for i in first:last body(i) end`: reduces body(i) over
-/// [first, last) with `op`, one contiguous chunk per worker, the final reduce here. `op` and
-/// `body` are plain functions or capture-less lambdas. A lambda is inlined into the loop; a
-/// plain function passed as `f` costs an indirect call per element: pass `dc::fn<f>` instead
-/// (dc/fn.hpp), which is as fast as the lambda. Throws std::invalid_argument for an empty
-/// range, dc::remote_exception if a body throws, dc::process_exited if a worker dies.
+/// [first, last) with `op`, one contiguous chunk per worker. The partial results are combined
+/// up a fan-out tree (dc/detail/tree_reduce.hpp), in index order, so the caller receives a few
+/// values, not one per worker; `op` must be associative, as for Julia. `op` and `body` are
+/// plain functions or capture-less lambdas. A lambda is inlined into the loop; a plain function
+/// passed as `f` costs an indirect call per element: pass `dc::fn<f>` instead (dc/fn.hpp),
+/// which is as fast as the lambda. Throws std::invalid_argument for an empty range,
+/// dc::remote_exception if a body throws (the lowest worker id whose chunk threw),
+/// dc::process_exited if a worker dies.
 template <class Op, class F>
 auto distributed_reduce(Op op, std::int64_t first, std::int64_t last, F body) {
     using T = std::decay_t<std::invoke_result_t<F, std::int64_t>>;
     if (first >= last) throw std::invalid_argument("distributed_reduce: the range is empty");
-    const auto ids = workers();
-    const auto chunks = detail::split_range(first, last, ids.size());
-    std::vector<future<T>> parts;
-    for (std::size_t i = 0; i < chunks.size(); ++i) {
-        parts.emplace_back(detail::send_call(&detail::reduce_range<Op, F, T>, ids[i],
-                                             detail::call_mode::fetch, detail::callable<Op>::of(op),
-                                             detail::callable<F>::of(body), chunks[i].first,
-                                             chunks[i].second));
-    }
-    T acc = std::move(parts[0]).fetch();
-    for (std::size_t i = 1; i < parts.size(); ++i)
-        acc = op(std::move(acc), std::move(parts[i]).fetch());
-    return acc;
+    auto ids = workers();
+    const auto parts = std::min<std::int64_t>(static_cast<std::int64_t>(ids.size()), last - first);
+    ids.resize(static_cast<std::size_t>(parts));
+    const detail::range_split<F> split{detail::callable<F>::of(body), first, last, parts};
+    return detail::tree_reduce<T, Op, detail::range_leaf<T>>(detail::callable<Op>::of(op), split,
+                                                             ids);
 }
 
 /// Julia's `@distributed for`: runs body(i) for i in [first, last), one contiguous chunk per

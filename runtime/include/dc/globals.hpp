@@ -10,6 +10,7 @@
 
 #include <dc/detail/calls.hpp>
 #include <dc/detail/global_store.hpp>
+#include <dc/detail/tree.hpp>
 #include <dc/procs.hpp>
 #include <dc/remotecall.hpp>
 #include <dc/serialize.hpp>
@@ -34,18 +35,33 @@ template <class T> T& global_ref(const std::string& name) {
     return *std::any_cast<T>(static_cast<std::any*>(detail::find_global(name, typeid(T))));
 }
 
-/// Stores a copy of `value` under `name` on each of `ids` (this process too when listed), all
-/// at once, and waits for all. Throws dc::composite_exception naming each process that failed.
+/// Stores a copy of `value` under `name` on each of `ids` (this process too when listed), and
+/// waits for all. The value goes through a fan-out tree (dc/detail/tree.hpp), so this process
+/// sends it a few times, not once per process. Throws dc::composite_exception naming each
+/// process that failed.
 template <class T>
 void sendto(const std::vector<int>& ids, const std::string& name, const T& value) {
+    const auto handles = detail::weighted_handles_encoded();
     detail::bytes args;
     detail::encode_into(args, name, value);
     const detail::function_id setter{detail::global_setter<T>::key, 0, 0};
-    std::vector<future<void>> stores;
+    if (detail::weighted_handles_encoded() == handles) {
+        const auto failures = detail::tree_call(ids, setter, args);
+        if (!failures.empty()) throw composite_exception(failures.exceptions());
+        return;
+    }
+    std::vector<future<void>> stores; // a value that holds a future: an encoding per process
     stores.reserve(ids.size());
     for (int id : ids) {
-        stores.emplace_back(
-            detail::submit_call(id, setter, detail::bytes(args), detail::call_mode::store));
+        if (stores.empty()) {
+            stores.emplace_back(
+                detail::submit_call(id, setter, std::move(args), detail::call_mode::store));
+        } else {
+            detail::bytes own;
+            detail::encode_into(own, name, value);
+            stores.emplace_back(
+                detail::submit_call(id, setter, std::move(own), detail::call_mode::store));
+        }
     }
     wait_all(stores);
 }

@@ -5,6 +5,7 @@
 
 #include <dc/detail/call_plan.hpp>
 #include <dc/detail/calls.hpp>
+#include <dc/detail/tree.hpp>
 #include <dc/future.hpp>
 #include <dc/procs.hpp>
 #include <dc/worker_pool.hpp>
@@ -22,23 +23,27 @@ inline constexpr int any_worker = 0;
 inline constexpr int any = any_worker;
 
 namespace detail {
-template <class F, class... A>
-std::shared_ptr<ref_state> send_call(F f, int id, call_mode mode, A&&... args) {
+/// A call site's function and encoded arguments.
+template <class F, class... A> std::pair<function_id, bytes> encode_call(F f, A&&... args) {
     using inv = typename call_plan<F, A...>::invoker_type;
-    bytes encoded;
+    std::pair<function_id, bytes> call{function_id{inv::key, 0, 0}, bytes{}};
     {
-        vector_sink sink(encoded);
+        vector_sink sink(call.second);
         std::ostream os(&sink);
         cereal::BinaryOutputArchive ar(os);
         inv::encode(ar, std::forward<A>(args)...);
     }
-    function_id fid{inv::key, 0, 0};
     if constexpr (std::is_pointer_v<F>) {
         auto where = locate_function(reinterpret_cast<const void*>(f));
-        fid.image = where.image;
-        fid.offset = where.offset;
+        call.first.image = where.image;
+        call.first.offset = where.offset;
     }
-    return submit_call(id, fid, std::move(encoded), mode);
+    return call;
+}
+template <class F, class... A>
+std::shared_ptr<ref_state> send_call(F f, int id, call_mode mode, A&&... args) {
+    auto call = encode_call(f, std::forward<A>(args)...);
+    return submit_call(id, call.first, std::move(call.second), mode);
 }
 template <class F, class... A> using result_of = typename call_plan<F, A...>::result;
 } // namespace detail
@@ -111,35 +116,59 @@ template <class F, class... A> detail::result_of<F, A...> fetchfrom(int id, F f,
     return remotecall_fetch(f, id, std::forward<A>(args)...);
 }
 
-/// Runs f(args...) on each process of `ids` (this one too when listed), all at once, and waits
-/// for all (Julia's @everywhere ids expr). Throws dc::composite_exception holding every
-/// process's error.
-template <class F, class... A> void everywhere(const std::vector<int>& ids, F f, const A&... args) {
-    std::vector<future<detail::result_of<F, const A&...>>> pending;
-    bool here = false;
-    for (int id : ids) {
-        if (id == myid()) {
-            here = true;
-        } else {
-            pending.push_back(remotecall(f, id, args...));
-        }
-    }
-    std::vector<std::exception_ptr> errors;
-    if (here) {
-        try {
-            remotecall_fetch(f, myid(), args...);
-        } catch (...) {
-            errors.push_back(std::current_exception());
-        }
-    }
+namespace detail {
+/// Waits for each call and gathers the errors, in ids order.
+template <class T>
+void gather_errors(std::vector<future<T>>& pending, std::vector<std::exception_ptr>& errors) {
     for (auto& fut : pending) {
         try {
             fut.wait();
+        } catch (const interrupted_error&) {
+            throw;
         } catch (...) {
             errors.push_back(std::current_exception());
         }
     }
+}
+
+/// everywhere for arguments that hold a future or a channel (their encoding carries a share
+/// of a weight, so it is decoded once): each process gets its own encoding; the first one
+/// made goes to the first process.
+template <class F, class... A>
+void everywhere_flat(const std::vector<int>& ids, std::pair<function_id, bytes>&& first, F f,
+                     const A&... args) {
+    std::vector<future<result_of<F, const A&...>>> pending;
+    bool first_used = false;
+    for (int id : ids) {
+        if (first_used) {
+            pending.push_back(remotecall(f, id, args...));
+        } else {
+            pending.emplace_back(
+                submit_call(id, first.first, std::move(first.second), call_mode::store));
+            first_used = true;
+        }
+    }
+    std::vector<std::exception_ptr> errors;
+    gather_errors(pending, errors);
     if (!errors.empty()) throw composite_exception(std::move(errors));
+}
+} // namespace detail
+
+/// Runs f(args...) on each process of `ids` (this one too when listed; each process once) and
+/// waits for all (Julia's @everywhere ids expr). The call goes through a fan-out tree (see
+/// dc/detail/tree.hpp; DC_TREE_DEGREE sets its width): this process sends a few messages, not
+/// one per process. Throws dc::composite_exception holding every process's error, ascending by
+/// process id: dc::remote_exception for a call that threw, dc::process_exited for a process
+/// that died or is not part of the cluster.
+template <class F, class... A> void everywhere(const std::vector<int>& ids, F f, const A&... args) {
+    const auto handles = detail::weighted_handles_encoded();
+    auto call = detail::encode_call(f, args...);
+    if (detail::weighted_handles_encoded() != handles) {
+        detail::everywhere_flat(ids, std::move(call), f, args...);
+        return;
+    }
+    const auto failures = detail::tree_call(ids, call.first, call.second);
+    if (!failures.empty()) throw composite_exception(failures.exceptions());
 }
 
 /// Runs f(args...) on every process (master included) and waits for all. Throws

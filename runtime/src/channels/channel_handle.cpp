@@ -1,4 +1,5 @@
 #include <dc/detail/channel_handle.hpp>
+#include <dc/detail/tree.hpp>
 
 #include "channels/channel_ops.hpp"
 #include "context/cluster_context.hpp"
@@ -113,6 +114,7 @@ bool channel_handle::isopen() {
 
 channel_ref channel_handle::share() {
     std::lock_guard lock(mutex_);
+    note_weighted_handle_encoded(); // a share of the weight: to be decoded once
     if (weight_ < 2) { // used up (62 halvings: a chain of shares): ask the owner for more
         request(channel_op::add_weight, encode_word(value_store::top_up_weight));
         weight_ += value_store::top_up_weight;

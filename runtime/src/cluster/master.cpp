@@ -1,6 +1,7 @@
 #include "cluster/master.hpp"
 
 #include "cluster/runtime.hpp"
+#include "collectives/tree_call.hpp"
 #include "protocol/heads.hpp"
 #include "transport/bind_address.hpp"
 #include "util/log.hpp"
@@ -165,32 +166,49 @@ void master::on_lost(int pid, const std::string& why) {
     broadcast(encode_head(peer_removed_head{kind::peer_removed, pid}), pid);
 }
 
-void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds waitfor,
-                     bool announce) {
+void master::tell_to_exit(const std::vector<int>& ids, std::chrono::milliseconds waitfor) {
+    auto& rt = runtime::instance();
+    std::vector<int> direct = ids;
+    if (rt.peers_may_link() && ids.size() > 2 * static_cast<std::size_t>(tree_degree())) {
+        tree_request request;
+        request.ids = ids;
+        request.exit_after = true; // each answers once its subtree has, then exits
+        request.deadline = std::chrono::steady_clock::now() +
+                           std::min<std::chrono::milliseconds>(waitfor, std::chrono::seconds(2));
+        direct = run_tree(request).pids();
+    }
+    for (int id : direct) {
+        try {
+            rt.send(id, bytes{static_cast<char>(kind::exit)});
+        } catch (const dc::error&) {
+        }
+    }
+    for (int id : ids)
+        rt.remove_process(id, "removed by rmprocs", false);
+}
+
+void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds waitfor) {
     auto& rt = runtime::instance();
     if (rt.id() != 1) {
         throw dc::error("rmprocs called on process " + std::to_string(rt.id()) +
                         ": only the master (process 1) adds and removes workers");
     }
-    std::vector<std::unique_ptr<managers::launched_worker>> stopping;
     for (int id : ids) {
         if (id == 1) throw std::invalid_argument("rmprocs: the master (id 1) cannot be removed");
     }
-    for (int id : ids) {
-        {
-            std::lock_guard lock(mutex_);
+    std::vector<std::unique_ptr<managers::launched_worker>> stopping;
+    std::vector<int> going;
+    {
+        std::lock_guard lock(mutex_);
+        for (int id : ids) {
             auto it = workers_.find(id);
             if (it == workers_.end()) continue;
             stopping.push_back(std::move(it->second.process));
+            going.push_back(id);
             workers_.erase(it);
         }
-        try {
-            rt.send(id, bytes{static_cast<char>(kind::exit)});
-        } catch (const dc::error&) {
-        }
-        rt.remove_process(id, "removed by rmprocs", false);
-        if (announce) broadcast(encode_head(peer_removed_head{kind::peer_removed, id}), id);
     }
+    tell_to_exit(going, waitfor);
     const auto deadline = std::chrono::steady_clock::now() + waitfor;
     for (auto& p : stopping) {
         const auto left = std::max(std::chrono::milliseconds(0),
@@ -213,8 +231,7 @@ void master::remove_all() {
         for (const auto& [id, w] : workers_)
             ids.push_back(id);
     }
-    // Everyone goes: telling each worker of each other's removal would be N^2 frames.
-    rmprocs(ids, std::chrono::seconds(5), false);
+    rmprocs(ids, std::chrono::seconds(5));
     runtime::instance().io().stop_background();
 }
 

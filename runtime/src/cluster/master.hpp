@@ -30,11 +30,12 @@ public:
     std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o);
     std::vector<int> addprocs_local(int n, const options& o) { return addprocs(local_, n, o); }
     /// Tells the workers to exit, waits up to `waitfor` for them all, then kills the rest.
-    /// Throws dc::error on a worker (only the master removes workers).
-    /// With `announce`, the other workers are told (peer_removed) at once; without, they
-    /// learn it when a link to the worker closes.
+    /// Throws dc::error on a worker (only the master removes workers). Many workers are told
+    /// through a fan-out tree (collectives/tree_call.hpp), the few it did not reach directly.
+    /// The other workers learn of it when their link to a removed worker closes, or from the
+    /// master when they next link to it (telling each at once would be N frames a removal).
     void rmprocs(const std::vector<int>& ids,
-                 std::chrono::milliseconds waitfor = std::chrono::seconds(5), bool announce = true);
+                 std::chrono::milliseconds waitfor = std::chrono::seconds(5));
     /// Removes every worker (finalize).
     void remove_all();
 
@@ -47,6 +48,8 @@ private:
     };
 
     void start(const std::string& bind_hint);
+    /// Sends the exit order to `ids` (see rmprocs) and forgets them.
+    void tell_to_exit(const std::vector<int>& ids, std::chrono::milliseconds waitfor);
     launcher::worker_command make_command(const options& o) const;
     void on_hello(const std::shared_ptr<connection>& c, bytes&& body);
     void on_lost(int pid, const std::string& why);

@@ -208,6 +208,23 @@ std::vector<int> runtime::members_from_master() const {
     return {ids.begin(), ids.end()};
 }
 
+std::vector<peer_info> runtime::directory(std::span<const int> pids) const {
+    std::vector<peer_info> where;
+    if (id() != 1) return where;
+    where.reserve(pids.size());
+    for (int pid : pids) {
+        auto info = peers_.info(pid);
+        where.push_back(info ? std::move(*info) : peer_info{pid, {}, {}});
+    }
+    return where;
+}
+
+void runtime::learn(const std::vector<peer_info>& where) {
+    for (const auto& p : where) {
+        if (p.id != id() && !p.addresses.empty() && !peers_.knows(p.id)) peers_.add(p, nullptr);
+    }
+}
+
 bool runtime::run_call(const function_id& fn, std::span<const char> args, bytes& out) {
     return detail::run_call(id(), host_, fn, args, out);
 }

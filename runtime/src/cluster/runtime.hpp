@@ -91,6 +91,13 @@ public:
     /// Runs a call in this process; returns true if it threw (then `out` holds an error_info).
     bool run_call(const function_id& fn, std::span<const char> args, bytes& out) override;
 
+    // ---- collectives
+    bool peers_may_link() const noexcept override { return topology_ == dc::topology::all_to_all; }
+    /// The master's: where each of `pids` listens (a worker's is empty: it knows few).
+    std::vector<peer_info> directory(std::span<const int> pids) const override;
+    void learn(const std::vector<peer_info>& where) override;
+    void request_exit() override { exit_requested_ = true; }
+
     /// Closes a connection that failed the handshake or broke the protocol.
     void reject(const std::shared_ptr<connection>& c, const std::string& why);
 

@@ -6,6 +6,8 @@
 // below cluster/ talks to this interface only, so that folders do not include each other in
 // circles.
 
+#include "protocol/messages.hpp"
+
 #include <dc/detail/bytes.hpp>
 #include <dc/detail/function_id.hpp>
 
@@ -61,6 +63,17 @@ public:
     virtual void throttle(std::size_t in_flight) = 0;
     /// Sends a frame to `pid`. Throws dc::process_exited when it cannot.
     virtual void send(int pid, std::span<const char> head, std::span<const char> body = {}) = 0;
+
+    // ---- collectives (collectives/tree_call.cpp)
+    /// Whether workers may link to each other (a collective's tree needs it).
+    virtual bool peers_may_link() const noexcept { return true; }
+    /// Where each of `pids` listens, in order, when this process knows it (the master); else
+    /// empty (the tree's processes then ask the master when they link).
+    virtual std::vector<peer_info> directory(std::span<const int> /*pids*/) const { return {}; }
+    /// Notes where processes listen (a collective's order says), for links made later.
+    virtual void learn(const std::vector<peer_info>& /*where*/) {}
+    /// Ends this process once the call it runs has answered (a collective's shutdown).
+    virtual void request_exit() {}
 };
 
 } // namespace dc::detail

@@ -1,4 +1,5 @@
 #include <dc/detail/ref_state.hpp>
+#include <dc/detail/tree.hpp>
 
 #include "context/cluster_context.hpp"
 #include "engine/engine.hpp"
@@ -147,6 +148,7 @@ std::optional<ref_handle> ref_state::share() {
         h.value.assign(data_->begin() + static_cast<long>(offset_), data_->end());
         return h;
     }
+    note_weighted_handle_encoded(); // a share of the weight: to be decoded once
     if (weight_ < 2) { // used up (62 halvings: a chain of shares): ask the owner for more
         lock.unlock();
         auto& rt = cluster_context::current();

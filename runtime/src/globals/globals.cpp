@@ -23,11 +23,7 @@ void passobj(int from, const std::vector<int>& to, const std::string& name) {
 }
 
 void clear_globals(const std::vector<int>& ids) {
-    std::vector<future<void>> clears;
-    clears.reserve(ids.size());
-    for (int id : ids)
-        clears.push_back(remotecall([] { detail::clear_all_globals(); }, id));
-    wait_all(clears);
+    everywhere(ids, [] { detail::clear_all_globals(); });
 }
 
 } // namespace dc

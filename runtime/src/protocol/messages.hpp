@@ -9,6 +9,8 @@
 //   release     kind u64:ref i64:weight
 //   add_weight  kind u64:req u64:ref i64:weight (answered by an empty result)
 
+#include <dc/detail/error_info.hpp>
+
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
@@ -77,20 +79,6 @@ struct peer_hello_msg {
     std::int32_t from = 0;
     std::string build_id;
     template <class A> void serialize(A& ar) { ar(magic, cookie, from, build_id); }
-};
-
-/// What a failed call sends back instead of a value.
-struct error_info {
-    std::int32_t pid = 0;
-    std::string type;
-    std::string message;
-    std::string host;
-    std::int64_t os_pid = 0;
-    std::string function;
-    std::string stacktrace;
-    template <class A> void serialize(A& ar) {
-        ar(pid, type, message, host, os_pid, function, stacktrace);
-    }
 };
 
 } // namespace dc::detail

@@ -64,6 +64,13 @@ template <class Op, class T> T reduce_chunk(callable<Op> op, std::uint64_t id) {
     return acc;
 }
 
+/// This process's chunk of array `id`, reduced (a leaf of darray::reduce's tree).
+template <class T> struct chunk_leaf {
+    template <class Op> T operator()(callable<Op> op, std::uint64_t id, std::int64_t) const {
+        return reduce_chunk<Op, T>(op, id);
+    }
+};
+
 template <class T> void fill_chunk(std::uint64_t id, std::size_t n, T value) {
     store_chunk(id, std::vector<T>(n, value));
 }
