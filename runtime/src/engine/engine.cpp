@@ -126,7 +126,10 @@ int engine::read_ready(int timeout_ms) {
 }
 
 void engine::poll_once(int timeout_ms) {
-    read_ready(timeout_ms);
+    // Calls deferred inside a call that has returned since are due now: never block on them
+    // (a wait that ended during its spin leaves them here, and nothing else may arrive).
+    const bool deferred_due = !deferred_.empty() && calls_running == 0;
+    read_ready(deferred_due ? 0 : timeout_ms);
     if (!inbox_.empty() || (!deferred_.empty() && calls_running == 0)) dispatch_inbox();
 }
 
