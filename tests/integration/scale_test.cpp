@@ -15,7 +15,7 @@ TEST(scale, two_thousand_local_workers_run_everywhere_a_pmap_and_a_ring) {
     const long items = 4L * n;
     const long sum = items * (items + 1); // 2 * (1 + ... + items)
     EXPECT_NE(r.out.find("workers " + std::to_string(n) + " everywhere done pmap sum " +
-                         std::to_string(sum) + " ring " + std::to_string(n) + "\n"),
+                         std::to_string(sum) + " ring " + std::to_string(n) + " places 1\n"),
               std::string::npos)
         << r.out.substr(0, 2000);
 }

@@ -3,11 +3,21 @@
 # oversubscribing this machine) on 127.0.0.1, all state in DIR. Clients need
 # SLURM_CONF=DIR/slurm.conf. Idempotent: daemons already running are left alone.
 # Stop with slurm-down.sh DIR (by the PIDs recorded here).
+# The shape is settable for the scale bed (slurm-scale-up.sh): DC_BED_NODES, DC_BED_CPUS,
+# DC_BED_MEMORY (MB a node), DC_BED_PORT (slurmctld; slurmd the next), DC_BED_NODE_PORT (n1's),
+# DC_BED_SCHEDULER (more SchedulerParameters).
 set -euo pipefail
 D=$(realpath -m "${1:?usage: slurm-up.sh DIR}")
 H=$(hostname)
+NODES=${DC_BED_NODES:-2}
+CPUS=${DC_BED_CPUS:-4}
+MEMORY=${DC_BED_MEMORY:-2000}
+PORT=${DC_BED_PORT:-6817}
+NODE_PORT=${DC_BED_NODE_PORT:-17001}
+NAMES=$(seq -f 'n%g' 1 "$NODES")
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-mkdir -p "$D/state" "$D/spool/n1" "$D/spool/n2"
+mkdir -p "$D/state"
+for n in $NAMES; do mkdir -p "$D/spool/$n"; done
 cat > "$D/slurm.conf" <<CONF
 ClusterName=dcrun-test
 SlurmctldHost=$H(127.0.0.1)
@@ -23,7 +33,7 @@ AccountingStorageType=accounting_storage/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
-SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0${DC_BED_SCHEDULER:+,$DC_BED_SCHEDULER}
 SlurmdParameters=config_overrides
 ReturnToService=2
 MailProg=/bin/true
@@ -33,10 +43,12 @@ SlurmctldPidFile=$D/slurmctld.pid
 SlurmdPidFile=$D/slurmd.%n.pid
 SlurmctldLogFile=$D/slurmctld.log
 SlurmdLogFile=$D/slurmd.%n.log
-SlurmctldPort=6817
-SlurmdPort=6818
-NodeName=n1 NodeHostname=$H NodeAddr=127.0.0.1 Port=17001 CPUs=4 RealMemory=2000
-NodeName=n2 NodeHostname=$H NodeAddr=127.0.0.1 Port=17002 CPUs=4 RealMemory=2000
+SlurmctldPort=$PORT
+SlurmdPort=$((PORT + 1))
+$(i=0; for n in $NAMES; do
+  echo "NodeName=$n NodeHostname=$H NodeAddr=127.0.0.1 Port=$((NODE_PORT + i)) CPUs=$CPUS RealMemory=$MEMORY"
+  i=$((i + 1))
+done)
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$D/slurm.conf
@@ -58,7 +70,7 @@ if ! alive "$D/slurmctld.pid.bg"; then
   slurmctld -D -i -f "$SLURM_CONF" >"$D/slurmctld.out" 2>&1 &
   echo $! > "$D/slurmctld.pid.bg"
 fi
-for n in n1 n2; do
+for n in $NAMES; do
   if ! alive "$D/slurmd.$n.pid.bg"; then
     slurmd -D -N "$n" -f "$SLURM_CONF" >"$D/slurmd.$n.out" 2>&1 &
     echo $! > "$D/slurmd.$n.pid.bg"

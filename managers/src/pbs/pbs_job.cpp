@@ -9,6 +9,7 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace dc::managers {
@@ -48,6 +49,7 @@ public:
         cancel();
         stopping_ = true;
         if (monitor_.joinable()) monitor_.join();
+        leave_queue(std::chrono::seconds(15));
         std::error_code ec;
         fs::remove_all(run_dir_, ec);
     }
@@ -60,6 +62,21 @@ public:
                 all_ended = all_ended && w.status.has_value();
         }
         if (!all_ended && !cancelled_.exchange(true)) run_tool(qdel_, {job_id_});
+    }
+
+    /// Gives the follower time to read what the workers wrote last: one wait for the whole
+    /// job, not one a worker (a 256-element array waited a minute to shut down).
+    void drain(std::chrono::milliseconds limit) {
+        std::chrono::steady_clock::time_point until;
+        {
+            std::lock_guard lock(mutex_);
+            if (!drain_until_) {
+                drain_until_ = std::chrono::steady_clock::now() +
+                               std::min(limit, std::chrono::milliseconds(250));
+            }
+            until = *drain_until_;
+        }
+        std::this_thread::sleep_until(until);
     }
 
     std::mutex mutex_;
@@ -100,6 +117,17 @@ private:
 
     /// A job that left the queue (qdel by someone, rejected by the scheduler) ends the
     /// workers that never started.
+    /// Waits (a bounded time) until the job has left the queue: its elements finish their
+    /// scripts and complete a moment after their workers ended, and dcrun leaves nothing behind.
+    void leave_queue(std::chrono::seconds limit) {
+        const auto until = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < until) {
+            const auto r = run_tool(qstat_, {"-f", job_id_});
+            if (r.code != 0 || pbs_job_over(pbs_job_state(r.out))) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    }
+
     void check_queue() {
         const auto r = run_tool(qstat_, {"-f", job_id_});
         const char state = pbs_job_state(r.out);
@@ -117,6 +145,7 @@ private:
     fs::path run_dir_;
     std::function<void(int, const std::string&)> sink_;
     std::string qstat_, qdel_;
+    std::optional<std::chrono::steady_clock::time_point> drain_until_;
     std::atomic<bool> stopping_{false};
     std::atomic<bool> cancelled_{false};
     std::thread monitor_;
@@ -143,9 +172,7 @@ public:
         return poll_until_ended(*this, limit, std::chrono::milliseconds(20));
     }
     void kill() override { job_->cancel(); }
-    void drain_output(std::chrono::milliseconds limit) override {
-        std::this_thread::sleep_for(std::min(limit, std::chrono::milliseconds(250)));
-    }
+    void drain_output(std::chrono::milliseconds limit) override { job_->drain(limit); }
     std::vector<std::string> last_output() const override {
         return job_->workers_[index_].tail->lines();
     }

@@ -50,8 +50,8 @@ std::string ssh_libraries() {
     return "process " + std::to_string(dc::myid()) + " maps " + (text.empty() ? "none" : text);
 }
 
-/// The sshd a worker was started through ("local" without SSH) and its directory.
-std::string where() {
+/// The node (Slurm) or sshd a worker was started through, "local" without either.
+std::string place() {
     std::string server = "local";
     if (const char* node = std::getenv("SLURMD_NODENAME")) {
         server = std::string("node ") + node;
@@ -60,7 +60,12 @@ std::string where() {
         std::string skip;
         words >> skip >> skip >> server;
     }
-    return "worker " + std::to_string(dc::myid()) + " at " + server +
+    return server;
+}
+
+/// Where a worker runs (see place()) and its directory.
+std::string where() {
+    return "worker " + std::to_string(dc::myid()) + " at " + place() +
            " cwd=" + std::filesystem::current_path().string();
 }
 
@@ -99,8 +104,14 @@ int run(const std::string& mode, int argc, char** argv) {
         std::size_t reached = 0;
         for (std::size_t i = 0; i < ws.size(); ++i)
             reached += ring[i].fetch() == ws[(i + 1) % ws.size()] ? 1 : 0;
+        std::vector<dc::future<std::string>> places;
+        for (int w : ws)
+            places.push_back(dc::remotecall(place, w));
+        std::set<std::string> distinct;
+        for (auto& p : places)
+            distinct.insert(p.fetch());
         std::cout << "workers " << ws.size() << " everywhere done pmap sum " << sum << " ring "
-                  << reached << std::endl;
+                  << reached << " places " << distinct.size() << std::endl;
         return 0;
     }
     if (mode == "addprocs_ssh") { // dc::addprocs(manager) from code: HOST PORT IDENTITY KNOWN
