@@ -13,20 +13,15 @@
 
 namespace dc::detail {
 
-std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& args,
-                                       call_mode mode) {
-    auto& rt = cluster_context::current();
-    if (pid == rt.id()) { // in-process: same semantics (arguments copied), no messages
-        bytes out;
-        const bool is_error = rt.run_call(fn, args, out);
-        if (mode != call_mode::oneway) return ref_state::make_here(pid, std::move(out), is_error);
-        if (is_error) {
-            DC_LOG(error, "remote_do failed: " << to_exception(decode_as<error_info>(out)).what());
-        }
-        return nullptr;
-    }
+namespace {
+
+/// Sends the call (its head, then `prefix` and `rest` of its arguments) to another process.
+std::shared_ptr<ref_state> send_call_frame(cluster_context& rt, int pid, const function_id& fn,
+                                           std::span<const char> prefix, std::span<const char> rest,
+                                           call_mode mode) {
     const std::uint64_t req = rt.new_request_id();
-    const bytes head = encode_head(call_head{kind::call, req, mode, fn});
+    bytes head = encode_head(call_head{kind::call, req, mode, fn});
+    head.insert(head.end(), prefix.begin(), prefix.end());
     std::shared_ptr<ref_state> state;
     std::size_t in_flight = 0;
     if (mode != call_mode::oneway) {
@@ -37,13 +32,45 @@ std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& a
         in_flight = rt.expect(req, pid, state);
     }
     try {
-        rt.send(pid, head, args);
+        rt.send(pid, head, rest);
     } catch (...) {
         if (state) rt.forget(req);
         throw;
     }
     rt.throttle(in_flight);
     return state;
+}
+
+std::shared_ptr<ref_state> run_here(cluster_context& rt, int pid, const function_id& fn,
+                                    std::span<const char> args, call_mode mode) {
+    bytes out;
+    const bool is_error = rt.run_call(fn, args, out);
+    if (mode != call_mode::oneway) return ref_state::make_here(pid, std::move(out), is_error);
+    if (is_error) {
+        DC_LOG(error, "remote_do failed: " << to_exception(decode_as<error_info>(out)).what());
+    }
+    return nullptr;
+}
+
+} // namespace
+
+std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& args,
+                                       call_mode mode) {
+    auto& rt = cluster_context::current();
+    // In-process: same semantics (arguments copied), no messages.
+    if (pid == rt.id()) return run_here(rt, pid, fn, args, mode);
+    return send_call_frame(rt, pid, fn, {}, args, mode);
+}
+
+std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, std::span<const char> prefix,
+                                       std::span<const char> rest, call_mode mode) {
+    auto& rt = cluster_context::current();
+    if (pid == rt.id()) {
+        bytes args(prefix.begin(), prefix.end());
+        args.insert(args.end(), rest.begin(), rest.end());
+        return run_here(rt, pid, fn, args, mode);
+    }
+    return send_call_frame(rt, pid, fn, prefix, rest, mode);
 }
 
 int next_worker() {

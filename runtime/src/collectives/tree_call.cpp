@@ -64,16 +64,14 @@ std::vector<int> from_runs(const std::vector<id_run>& runs) {
     return ids;
 }
 
-/// [u64 size of the order][order][the call's arguments]
-bytes relay_args(const tree_order& order, std::span<const char> inner) {
+/// [u64 size of the order][order]: the call's arguments follow it (sent from where they are).
+bytes relay_prefix(const tree_order& order) {
     bytes head;
     encode_into(head, order);
     const std::uint64_t n = head.size();
     bytes out(sizeof n);
     std::memcpy(out.data(), &n, sizeof n);
-    out.reserve(sizeof n + head.size() + inner.size());
     out.insert(out.end(), head.begin(), head.end());
-    out.insert(out.end(), inner.begin(), inner.end());
     return out;
 }
 
@@ -150,10 +148,10 @@ private:
     void launch(std::size_t first, std::size_t count) {
         for (; count > 0; ++first, --count) {
             try {
-                branches_.push_back(
-                    {first, count,
-                     submit_call(members_[first], function_id{relay_key, 0, 0},
-                                 relay_args(child_order(first, count), inner_), call_mode::fetch)});
+                branches_.push_back({first, count,
+                                     submit_call(members_[first], function_id{relay_key, 0, 0},
+                                                 relay_prefix(child_order(first, count)), inner_,
+                                                 call_mode::fetch)});
                 return;
             } catch (const interrupted_error&) {
                 throw;
@@ -250,7 +248,7 @@ tree_failures run_tree(const tree_request& request) {
     tree_order order;
     order.origin = here.id();
     order.serial = ++serials;
-    order.degree = tree_degree();
+    order.degree = tree_degree(request.args.size());
     order.members = to_runs(members);
     order.directory = here.directory(members);
     order.inner = request.fn;

@@ -23,9 +23,10 @@ void note_weighted_handle_encoded() noexcept {
     ++weighted_handles;
 }
 
-int tree_degree() {
+int tree_degree(std::size_t payload) {
     if (!cluster_context::current().peers_may_link()) return INT_MAX; // flat: workers cannot link
-    constexpr int fallback = 8;
+    constexpr std::size_t large = std::size_t{1} << 20;
+    const int fallback = payload >= large ? 2 : 8;
     const char* text = std::getenv("DC_TREE_DEGREE");
     if (!text || !*text) return fallback;
     char* end = nullptr;

@@ -5,6 +5,7 @@
 #include <dc/detail/ref_state.hpp>
 
 #include <memory>
+#include <span>
 
 namespace dc::detail {
 
@@ -18,6 +19,11 @@ enum class call_mode : std::uint8_t {
 /// value, or nullptr for call_mode::oneway. Throws dc::process_exited for unknown/dead ids.
 std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, bytes&& args,
                                        call_mode mode);
+
+/// submit_call whose arguments are `prefix` followed by `rest`, sent as they are (a large
+/// `rest` is not copied into one buffer with the prefix).
+std::shared_ptr<ref_state> submit_call(int pid, const function_id& fn, std::span<const char> prefix,
+                                       std::span<const char> rest, call_mode mode);
 
 /// The next worker in round-robin order (this process when alone).
 int next_worker();

@@ -24,10 +24,12 @@
 
 namespace dc::detail {
 
-/// How many children a process of a collective tree sends to: DC_TREE_DEGREE (at least 2;
-/// a degree as large as the cluster makes every collective flat), else 8. Unbounded (flat)
-/// when workers may not link to each other (topology master_worker).
-int tree_degree();
+/// How many children a process of a collective tree sends to, for a call whose arguments are
+/// `payload` bytes: DC_TREE_DEGREE when set (at least 2; a degree as large as the cluster makes
+/// every collective flat); else 8, or 2 for payloads of 1 MiB or more (as MPI picks a binary
+/// tree for large broadcasts: a process then sends a large value twice, not eight times).
+/// Unbounded (flat) when workers may not link to each other (topology master_worker).
+int tree_degree(std::size_t payload = 0);
 
 /// `members` split into at most `degree` contiguous, non-empty groups of near-equal size.
 std::vector<std::span<const int>> tree_groups(std::span<const int> members, int degree);
