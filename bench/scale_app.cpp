@@ -9,6 +9,8 @@
 #include <iostream>
 #include <string>
 
+#include <sys/resource.h>
+
 namespace {
 
 double ms_since(std::chrono::steady_clock::time_point t) {
@@ -23,6 +25,14 @@ long rss_kib() {
     return 0;
 }
 
+/// CPU time this process has used (user and system), in ms.
+double cpu_ms() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    const auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+    return ms(u.ru_utime) + ms(u.ru_stime);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -30,6 +40,7 @@ int main(int argc, char** argv) {
     auto t = std::chrono::steady_clock::now();
     dc::init(argc, argv);
     std::cout << "ready_ms\t" << ms_since(t) << "\n";
+    std::cout << "master_cpu_ms\t" << cpu_ms() << "\n";
     const long rss_ready = rss_kib();
     t = std::chrono::steady_clock::now();
     dc::everywhere([] {}); // the first makes the tree's links

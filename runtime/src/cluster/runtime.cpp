@@ -82,10 +82,12 @@ bool runtime::knows(int pid) const {
 
 void runtime::add_process(const peer_info& info, const std::shared_ptr<connection>& link) {
     peers_.add(info, link);
+    ++membership_changes_;
 }
 
 void runtime::remove_process(int pid, const std::string& why, bool close_link) {
     auto link = peers_.remove(pid);
+    ++membership_changes_;
     auto failed = requests_.take_all_to(pid);
     if (link && close_link) {
         engine_->remove(link);
@@ -206,6 +208,13 @@ std::vector<int> runtime::members_from_master() const {
     auto answer = ask_master(const_cast<runtime&>(*this), kind::members_query, 0);
     const auto ids = decode_as<std::vector<std::int32_t>>(answer->fetch_bytes());
     return {ids.begin(), ids.end()};
+}
+
+std::uint64_t runtime::membership_epoch() const noexcept {
+    if (id() == 1) return membership_changes_.load(std::memory_order_acquire);
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::steady_clock::now().time_since_epoch())
+                                          .count());
 }
 
 std::vector<peer_info> runtime::directory(std::span<const int> pids) const {

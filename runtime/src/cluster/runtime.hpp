@@ -59,6 +59,9 @@ public:
     /// Ids of every live process, this one included, ascending.
     std::vector<int> ids() const override;
     bool knows(int pid) const override;
+    /// The master's count of joins and removals; on a worker (which asks the master for the
+    /// members) the current second, so that a pool looks again at most once a second.
+    std::uint64_t membership_epoch() const noexcept override;
     /// Adds a process (with its link, if there is one yet).
     void add_process(const peer_info& info, const std::shared_ptr<connection>& link);
     /// Forgets a process and fails everything that waited on it. With `close_link` false the
@@ -136,6 +139,7 @@ private:
     peer_table peers_;
     pending_requests requests_;
     std::atomic<bool> exit_requested_{false};
+    std::atomic<std::uint64_t> membership_changes_{0};
 };
 
 } // namespace dc::detail

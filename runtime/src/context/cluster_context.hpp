@@ -41,6 +41,8 @@ public:
     /// Ids of every live process, this one included, ascending.
     virtual std::vector<int> ids() const = 0;
     virtual bool knows(int pid) const = 0;
+    /// Changes whenever ids() may have changed (a pool looks at ids() again only then).
+    virtual std::uint64_t membership_epoch() const noexcept { return 0; }
 
     // ---- what runs here
     /// Progress and waits (see engine/engine.hpp).

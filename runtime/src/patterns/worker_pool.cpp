@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace dc {
@@ -20,10 +21,15 @@ struct worker_pool::state {
     std::deque<int> idle;
     std::set<int> busy;
     bool follows_cluster = false;
+    std::optional<std::uint64_t> seen_epoch; ///< membership_epoch() at the last refresh
 
     // The default pool adds new workers and forgets removed ones as it is used.
     void refresh() {
         if (!follows_cluster) return;
+        // Only when the membership may have changed: a take must not cost O(N) at N workers.
+        const auto epoch = detail::cluster_context::current().membership_epoch();
+        if (seen_epoch && *seen_epoch == epoch) return;
+        seen_epoch = epoch;
         const auto now = dc::workers();
         const std::set<int> current(now.begin(), now.end());
         for (int id : now) {
