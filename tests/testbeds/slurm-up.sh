@@ -15,7 +15,7 @@ MEMORY=${DC_BED_MEMORY:-2000}
 PORT=${DC_BED_PORT:-6817}
 NODE_PORT=${DC_BED_NODE_PORT:-17001}
 NAMES=$(seq -f 'n%g' 1 "$NODES")
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+. "$(dirname "$0")/common.sh"
 mkdir -p "$D/state"
 for n in $NAMES; do mkdir -p "$D/spool/$n"; done
 cat > "$D/slurm.conf" <<CONF

@@ -3,20 +3,8 @@
 # (after killing what still runs in them).
 set -uo pipefail
 D=$(realpath -m "${1:?usage: ssh-scale-down.sh DIR}")
-pids=()
-for f in "$D"/sshd-*.pid; do
-  [ -f "$f" ] || continue
-  pid=$(cat "$f")
-  kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
-  rm -f "$f"
-done
-for _ in $(seq 50); do
-  left=0
-  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && left=1; done
-  [ "$left" = 0 ] && break
-  sleep 0.1
-done
-for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+. "$(dirname "$0")/common.sh"
+stop_pids "$D"/sshd-*.pid
 for i in $(seq 16); do
   ns=dcs-h$i
   pids=$(ip netns pids "$ns" 2>/dev/null)
