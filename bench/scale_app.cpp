@@ -29,7 +29,9 @@ long rss_kib() {
 double cpu_ms() {
     rusage u{};
     ::getrusage(RUSAGE_SELF, &u);
-    const auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+    const auto ms = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
+    };
     return ms(u.ru_utime) + ms(u.ru_stime);
 }
 
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
     t = std::chrono::steady_clock::now();
     const auto out = dc::pmap([](char c) { return c; }, items);
     std::cout << "pmap_1e6_ms\t" << ms_since(t) << "\n";
-    std::cout << "master_rss_mib\t" << rss_kib() / 1024.0 << "\n";
+    std::cout << "master_rss_mib\t" << static_cast<double>(rss_kib()) / 1024.0 << "\n";
     std::cout << "master_kib_per_worker\t"
               << static_cast<double>(rss_ready - rss_alone) / dc::nworkers() << "\n";
     t = std::chrono::steady_clock::now();

@@ -149,7 +149,7 @@ TEST_F(tree_test, sendto_gives_each_process_its_copy) {
 
 TEST_F(tree_test, reductions_combine_up_the_tree_in_order) {
     const auto letters = dc::distributed_reduce(
-        [](std::string a, const std::string& b) { return a + b; }, 0, 20,
+        [](const std::string& a, const std::string& b) { return a + b; }, 0, 20,
         [](std::int64_t i) { return std::string(1, static_cast<char>('a' + i)); });
     EXPECT_EQ(letters, "abcdefghijklmnopqrst");
     EXPECT_EQ(dc::distributed_reduce(std::plus<>{}, 1, 1001, [](std::int64_t i) { return i; }),
@@ -159,7 +159,7 @@ TEST_F(tree_test, reductions_combine_up_the_tree_in_order) {
     for (char c = 'a'; c <= 'z'; ++c)
         words.emplace_back(1, c);
     const auto spread = dc::distribute(words);
-    EXPECT_EQ(spread.reduce([](std::string a, const std::string& b) { return a + b; }),
+    EXPECT_EQ(spread.reduce([](const std::string& a, const std::string& b) { return a + b; }),
               "abcdefghijklmnopqrstuvwxyz");
 }
 

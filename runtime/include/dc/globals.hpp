@@ -52,16 +52,15 @@ void sendto(const std::vector<int>& ids, const std::string& name, const T& value
     }
     std::vector<future<void>> stores; // a value that holds a future: an encoding per process
     stores.reserve(ids.size());
-    for (int id : ids) {
-        if (stores.empty()) {
-            stores.emplace_back(
-                detail::submit_call(id, setter, std::move(args), detail::call_mode::store));
-        } else {
-            detail::bytes own;
-            detail::encode_into(own, name, value);
-            stores.emplace_back(
-                detail::submit_call(id, setter, std::move(own), detail::call_mode::store));
-        }
+    if (!ids.empty()) {
+        stores.emplace_back(
+            detail::submit_call(ids[0], setter, std::move(args), detail::call_mode::store));
+    }
+    for (std::size_t i = 1; i < ids.size(); ++i) {
+        detail::bytes own;
+        detail::encode_into(own, name, value);
+        stores.emplace_back(
+            detail::submit_call(ids[i], setter, std::move(own), detail::call_mode::store));
     }
     wait_all(stores);
 }

@@ -122,6 +122,7 @@ private:
     void learn_children(const std::vector<std::span<const int>>& groups) {
         if (order_.directory.size() != members_.size()) return;
         std::vector<peer_info> children;
+        children.reserve(groups.size());
         for (auto group : groups)
             children.push_back(
                 order_.directory[static_cast<std::size_t>(group.data() - members_.data())]);
