@@ -21,6 +21,7 @@ struct cluster_file {
     std::optional<std::vector<std::string>> exeflags;
     std::map<std::string, std::string> env;
     std::optional<double> timeout;
+    std::optional<double> heartbeat;     ///< seconds of silence before a process counts as dead
     managers::manager_settings settings; ///< the managers' sections
 };
 

@@ -90,6 +90,10 @@ void add_worker_flags(CLI::App& app, run_options& o) {
         ->allow_extra_args(false);
     app.add_option("--timeout", o.timeout, "seconds a worker may take to connect (default 60)")
         ->check(CLI::PositiveNumber);
+    app.add_option("--heartbeat", o.heartbeat,
+                   "seconds without hearing from a process before it is declared dead (default "
+                   "10; 0: never)")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--topology", o.topology, "all_to_all (default) or master_worker")
         ->check(CLI::IsMember({"all_to_all", "master_worker"}));
 }

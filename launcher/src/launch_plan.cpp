@@ -10,9 +10,9 @@ namespace dc::launcher {
 namespace {
 
 /// The DC_LAUNCH_* variables: only the master reads them.
-constexpr const char* launch_variables[] = {env::procs,     env::manager,  env::manager_settings,
-                                            env::exename,   env::exeflags, env::dir,
-                                            env::extra_env, env::timeout,  env::topology};
+constexpr const char* launch_variables[] = {
+    env::procs, env::manager,   env::manager_settings, env::exename,  env::exeflags,
+    env::dir,   env::extra_env, env::timeout,          env::topology, env::heartbeat};
 /// Also read by the workers, so left in place.
 constexpr const char* inherited_variables[] = {env::log_level, env::bind_to};
 
@@ -49,6 +49,7 @@ environment_map encode_launch_plan(const launch_plan& p) {
     put(env::dir, p.dir);
     if (!p.env.empty()) vars[env::extra_env] = env::join_list(p.env);
     if (p.timeout) vars[env::timeout] = exact(*p.timeout);
+    if (p.heartbeat) vars[env::heartbeat] = exact(*p.heartbeat);
     put(env::topology, p.topology);
     put(env::log_level, p.log_level);
     put(env::bind_to, p.bind_to);
@@ -78,6 +79,11 @@ launch_plan decode_launch_plan(const environment_map& vars) {
         p.timeout = number<double>(vars, env::timeout, [](const std::string& t, std::size_t* n) {
             return std::stod(t, n);
         });
+    }
+    if (vars.count(env::heartbeat)) {
+        p.heartbeat =
+            number<double>(vars, env::heartbeat,
+                           [](const std::string& t, std::size_t* n) { return std::stod(t, n); });
     }
     p.topology = get(env::topology);
     p.log_level = get(env::log_level);

@@ -166,6 +166,7 @@ options options_from(const launcher::launch_plan& plan) {
         o.env[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     if (plan.timeout) o.timeout = *plan.timeout;
+    if (plan.heartbeat) o.heartbeat = *plan.heartbeat;
     if (plan.topology == "master_worker") o.topology = topology::master_worker;
     return o;
 }

@@ -29,6 +29,11 @@ struct options {
     bool lazy = true;
     /// Seconds a worker may take from being started to connecting back.
     double timeout = 60.0;
+    /// Seconds without hearing from a process before it is declared dead (its host vanished:
+    /// no FIN, no RST); its pending and later calls then fail with dc::process_exited. Each
+    /// process pings its links from a thread of its own, so a long call is never taken for a
+    /// dead worker. 0: never.
+    double heartbeat = 10.0;
 };
 
 } // namespace dc

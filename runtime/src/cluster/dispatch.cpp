@@ -54,6 +54,8 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
         DC_LOG(debug, "interrupted " << n << " running call(s)");
         return io().wake(); // sleeping waits recheck
     }
+    case kind::ping: // reading it was the point
+        return;
     case kind::peer_query:
     case kind::members_query:
         return answer_query(*from, decode_head<query_head>(in));

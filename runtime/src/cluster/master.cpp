@@ -74,6 +74,7 @@ launcher::worker_command master::make_command(const options& o) const {
     cmd.env[env::cookie] = rt.cookie();
     cmd.env[env::topology] = topology_name(o.topology);
     cmd.env[env::bind_to] = bind_address_;
+    cmd.env[env::heartbeat] = std::to_string(o.heartbeat);
     for (const char* inherited : {env::log_level, env::spin_us, env::transport}) {
         if (auto v = env::get(inherited)) cmd.env[inherited] = *v;
     }
@@ -95,8 +96,10 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         }
         launcher::check_descriptors_for(static_cast<int>(existing) + n); // before anything starts
     }
+    if (o.heartbeat < 0) throw std::invalid_argument("addprocs: heartbeat must be >= 0 seconds");
     auto ids = reserve_ids(manager, n, o.topology);
     if (n == 0) return ids;
+    rt.start_heartbeat(o.heartbeat);
     DC_LOG(debug,
            manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
     try {

@@ -210,6 +210,25 @@ std::vector<int> runtime::members_from_master() const {
     return {ids.begin(), ids.end()};
 }
 
+void runtime::start_heartbeat(double seconds) {
+    if (!(seconds > 0)) {
+        heartbeat_.reset();
+        return;
+    }
+    const auto limit = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+    if (heartbeat_ && heartbeat_->limit() == limit) return;
+    heartbeat_.reset();
+    heartbeat_ = std::make_unique<heartbeat>(*engine_, limit, static_cast<char>(kind::ping),
+                                             [this](int pid) { return describe_process(pid); });
+}
+
+std::string runtime::describe_process(int pid) const {
+    std::string name = pid == 1 ? "the master" : "worker " + std::to_string(pid);
+    if (auto info = peers_.info(pid); info && !info->host.empty() && info->host != "master")
+        name += " on " + info->host;
+    return name;
+}
+
 std::uint64_t runtime::membership_epoch() const noexcept {
     if (id() == 1) return membership_changes_.load(std::memory_order_acquire);
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(

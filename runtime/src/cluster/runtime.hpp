@@ -9,6 +9,7 @@
 #include "context/cluster_context.hpp"
 #include "engine/engine.hpp"
 #include "futures/value_store.hpp"
+#include "peers/heartbeat.hpp"
 #include "peers/peer_table.hpp"
 #include "protocol/heads.hpp"
 #include "protocol/messages.hpp"
@@ -111,6 +112,12 @@ public:
 
     bool exit_requested() const noexcept { return exit_requested_; }
 
+    /// Declares a link dead after `seconds` without hearing from it (peers/heartbeat.hpp); 0
+    /// stops watching. Called again with another limit, replaces the watch.
+    void start_heartbeat(double seconds);
+    /// "worker 5 on n2", "the master on login1".
+    std::string describe_process(int pid) const;
+
 private:
     std::shared_ptr<connection> link_to(int pid);
     // cluster/dispatch.cpp: what arrives
@@ -140,6 +147,7 @@ private:
     pending_requests requests_;
     std::atomic<bool> exit_requested_{false};
     std::atomic<std::uint64_t> membership_changes_{0};
+    std::unique_ptr<heartbeat> heartbeat_; // last: stops before the engine it watches goes
 };
 
 } // namespace dc::detail

@@ -86,6 +86,18 @@ void engine::remove(const std::shared_ptr<connection>& c) {
     if (it != watched_.end() && it->second.conn == c) watched_.erase(it);
 }
 
+void engine::for_each_connection(const std::function<void(const std::shared_ptr<connection>&)>& f) {
+    std::vector<std::shared_ptr<connection>> links;
+    {
+        std::lock_guard lock(watched_mutex_);
+        for (const auto& [fd, w] : watched_) {
+            if (w.conn) links.push_back(w.conn);
+        }
+    }
+    for (const auto& c : links)
+        f(c);
+}
+
 void engine::wake() {
     std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);

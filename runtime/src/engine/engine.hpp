@@ -46,6 +46,8 @@ public:
     void add(const std::shared_ptr<connection>& c, std::deque<inbound> early = {});
     /// Stops watching a connection (it is closed when the last reference goes).
     void remove(const std::shared_ptr<connection>& c);
+    /// Calls `f` with each connection watched now (from any thread; `f` runs unlocked).
+    void for_each_connection(const std::function<void(const std::shared_ptr<connection>&)>& f);
     /// Calls `on_ready` on the driver thread whenever `fd` becomes readable.
     void watch(int fd, std::function<void()> on_ready);
 

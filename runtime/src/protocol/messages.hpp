@@ -38,6 +38,7 @@ enum class kind : std::uint8_t {
     interrupt,     ///< kind: interrupt the calls running now (dc::interrupt)
     peer_query,    ///< a worker asks the master where a peer listens (answered by a result)
     members_query, ///< a worker asks the master for every process's id
+    ping,          ///< kind alone: "still here" (peers/heartbeat.hpp); nothing answers it
 };
 
 inline constexpr const char* protocol_magic = "dcrun-protocol-1";

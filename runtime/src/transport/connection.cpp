@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <thread>
@@ -89,6 +90,37 @@ void connection::shut_down() noexcept {
     ::shutdown(fd_, SHUT_RDWR);
 }
 
+int connection::unread_bytes() const noexcept {
+    int n = 0;
+    return ::ioctl(fd_, FIONREAD, &n) == 0 ? n : 0;
+}
+
+void connection::ping(char body) noexcept {
+    std::unique_lock lock(write_mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return; // a frame is being sent: the peer hears from us anyway
+    pollfd p{fd_, POLLOUT, 0};
+    if (::poll(&p, 1, 0) != 1 || (p.revents & POLLOUT) == 0) return; // no room: never wait
+    char frame[header_size + 1];
+    write_length(frame, 1);
+    frame[header_size] = body;
+    if (::send(fd_, frame, sizeof frame, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof frame)) {
+        sends_.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+void connection::declare_dead(const std::string& reason) {
+    {
+        std::lock_guard lock(dead_mutex_);
+        if (dead_reason_.empty()) dead_reason_ = reason;
+    }
+    shut_down();
+}
+
+std::string connection::closed_because(std::string what) {
+    std::lock_guard lock(dead_mutex_);
+    return dead_reason_.empty() ? what : dead_reason_;
+}
+
 bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
     for (;;) {
         if (large_length_ > 0) {
@@ -97,6 +129,7 @@ bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
                                : large_.data() + large_filled_;
             ssize_t n = ::recv(fd_, target, large_length_ - large_filled_, 0);
             if (n > 0) {
+                reads_.fetch_add(1, std::memory_order_relaxed);
                 const bool drained = large_filled_ + static_cast<std::size_t>(n) < large_length_ &&
                                      static_cast<std::size_t>(n) < (4u << 20);
                 large_filled_ += static_cast<std::size_t>(n);
@@ -112,7 +145,7 @@ bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
                 continue;
             }
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
-            why = n == 0 ? "end of stream" : std::strerror(errno);
+            why = closed_because(n == 0 ? "end of stream" : std::strerror(errno));
             return false;
         }
         // Compact, then read a chunk after what is buffered.
@@ -125,14 +158,15 @@ bool connection::read_frames(std::deque<inbound>& out, std::string& why) {
         ssize_t n = ::recv(fd_, buffer_.data() + old, chunk, 0);
         buffer_.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
         if (n == 0) {
-            why = "end of stream";
+            why = closed_because("end of stream");
             return false;
         }
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) return true;
-            why = std::strerror(errno);
+            why = closed_because(std::strerror(errno));
             return false;
         }
+        reads_.fetch_add(1, std::memory_order_relaxed);
         if (!parse_buffered(out, why)) return false;
         // A short read means the socket is empty for now; level-triggered epoll reports more.
         if (static_cast<std::size_t>(n) < chunk) return true;
@@ -210,6 +244,7 @@ void connection::send(std::span<const char> head, std::span<const char> body) {
         lock.try_lock();
     }
     if (send_all(iov, 3)) waited = true; // NOLINT(clang-analyzer-deadcode.DeadStores): as above
+    sends_.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool connection::send_all(iovec* iov, std::size_t count) {

@@ -85,6 +85,19 @@ public:
     /// Ends the stream in both directions (the peer sees end of stream).
     void shut_down() noexcept;
 
+    // ---- liveness (peers/heartbeat.cpp watches these)
+    /// How many reads returned bytes, and how many frames were sent: counters (no clock on the
+    /// hot path) that the heartbeat compares between its rounds.
+    std::uint64_t reads() const noexcept { return reads_.load(std::memory_order_relaxed); }
+    std::uint64_t sends() const noexcept { return sends_.load(std::memory_order_relaxed); }
+    /// Bytes that have arrived and wait to be read.
+    int unread_bytes() const noexcept;
+    /// Sends a frame of the one byte `body`, unless another thread is sending or the socket has
+    /// no room (never waits: it is the heartbeat's).
+    void ping(char body) noexcept;
+    /// Ends the link as dead for `reason`, which reading it then reports as why it closed.
+    void declare_dead(const std::string& reason);
+
     std::atomic<int> peer_id{0}; ///< 0 until the handshake names the peer
     std::atomic<bool> authenticated{false};
 
@@ -94,8 +107,15 @@ private:
     bool send_all(iovec* iov, std::size_t count);
     void start_large_frame(const char* start, std::size_t available, std::uint64_t length);
 
+    /// Why reading failed: the dead reason when there is one, else `what`.
+    std::string closed_because(std::string what);
+
     int fd_;
     std::string label_;
+    std::atomic<std::uint64_t> reads_{0};
+    std::atomic<std::uint64_t> sends_{0};
+    std::mutex dead_mutex_;
+    std::string dead_reason_;
     std::uint64_t frame_limit_ = handshake_frame_limit;
     std::mutex write_mutex_;
     bytes buffer_; // received bytes not yet framed, from buffer_begin_

@@ -11,6 +11,7 @@
 #include <dc/launcher/address.hpp>
 #include <dc/launcher/bootstrap.hpp>
 #include <dc/launcher/route.hpp>
+#include <dc/options.hpp>
 
 #include <poll.h>
 #include <unistd.h>
@@ -200,6 +201,8 @@ void serve_as_worker() {
         rt.add_process(peer, nullptr);
     rt.io().add(master, std::move(early));
     watch_master(master->fd());
+    rt.start_heartbeat(env::get(env::heartbeat) ? std::atof(env::get(env::heartbeat)->c_str())
+                                                : dc::options{}.heartbeat);
     DC_LOG(debug, "worker " << id << " joined");
 
     rt.io().wait_until([&rt] { return rt.exit_requested() || !rt.knows(1); },

@@ -152,6 +152,19 @@ int run(const std::string& mode, int argc, char** argv) {
         dc::remote_do([] { std::cerr << "error line from " << dc::myid() << std::endl; }, 2);
         return 0;
     }
+    if (mode == "vanish") { // a long call to the last worker, whose host the test cuts off
+        const int w = dc::workers().back();
+        std::cout << "calling " << w << std::endl;
+        try {
+            dc::remotecall_fetch([] { std::this_thread::sleep_for(std::chrono::seconds(60)); }, w);
+            std::cout << "returned" << std::endl;
+        } catch (const dc::process_exited& e) {
+            std::cout << "lost: " << e.what() << std::endl;
+        }
+        std::cout << "others answer " << dc::remotecall_fetch([] { return 7; }, dc::workers()[0])
+                  << std::endl;
+        return 0;
+    }
     if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
     if (mode == "ctrl_c") { // waits on a worker's long call until Ctrl-C, then carries on
         const int w = dc::workers()[0];

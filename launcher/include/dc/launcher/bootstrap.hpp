@@ -30,6 +30,8 @@ inline constexpr const char* exeflags = "DC_LAUNCH_EXEFLAGS"; ///< list, see joi
 inline constexpr const char* dir = "DC_LAUNCH_DIR";
 inline constexpr const char* extra_env = "DC_LAUNCH_ENV"; ///< list of K=V
 inline constexpr const char* timeout = "DC_LAUNCH_TIMEOUT";
+/// Seconds without hearing from a process before it counts as dead (dcrun -> master -> workers).
+inline constexpr const char* heartbeat = "DC_HEARTBEAT";
 inline constexpr const char* manager = "DC_LAUNCH_MANAGER"; ///< local (default), ssh, slurm, pbs
 inline constexpr const char* manager_settings = "DC_LAUNCH_MANAGER_SETTINGS"; ///< its settings
 inline constexpr const char* log_level = "DC_LOG_LEVEL";

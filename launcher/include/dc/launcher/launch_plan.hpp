@@ -19,6 +19,7 @@ struct launch_plan {
     std::string dir;                   ///< "" = the master's directory
     std::vector<std::string> env;      ///< KEY=VALUE for the workers
     std::optional<double> timeout;     ///< seconds a worker may take to connect
+    std::optional<double> heartbeat;   ///< seconds of silence before a process counts as dead
     std::string topology;              ///< "" = all_to_all
     std::string log_level;             ///< "" = warn; the workers inherit it
     std::string bind_to;               ///< "" = loopback; an address, interface or CIDR block
