@@ -48,6 +48,7 @@ TEST(cluster_file, the_example_files_are_valid) {
     EXPECT_EQ(toml.env, local.env);
     EXPECT_EQ(toml.timeout, local.timeout);
     auto ssh = read_cluster_file(dir + "/ssh.yaml");
+    EXPECT_EQ(ssh.heartbeat, 10.0);
     ASSERT_EQ(ssh.settings.ssh.hosts.size(), 3u);
     EXPECT_EQ(ssh.settings.ssh.hosts[1].user, "alice");
     EXPECT_EQ(ssh.settings.ssh.hosts[1].port, 2222);
@@ -73,6 +74,9 @@ TEST(cluster_file, a_wrong_type_says_what_was_expected) {
         error_for("e.toml", "workers = \"4\"\n").find(":1:11: 'workers' must be a whole number"),
         std::string::npos);
     EXPECT_NE(error_for("f.yaml", "timeout: -3\n").find("positive number of seconds"),
+              std::string::npos);
+    EXPECT_NE(error_for("f2.yaml", "heartbeat: often\n")
+                  .find(":1:12: 'heartbeat' must be a positive number of seconds"),
               std::string::npos);
     EXPECT_NE(error_for("g.yaml", "exeflags: --fast\n").find("'exeflags' must be a list"),
               std::string::npos);

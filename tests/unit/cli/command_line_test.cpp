@@ -55,6 +55,9 @@ TEST(command_line, fixed_choices_and_numbers_are_checked_by_the_parser) {
     EXPECT_THROW(parsed({"--ssh-host-key-check", "maybe", "./app"}), CLI::ValidationError);
     EXPECT_THROW(parsed({"-p", "many", "./app"}), CLI::ValidationError);
     EXPECT_THROW(parsed({"--timeout", "-1", "./app"}), CLI::ValidationError);
+    EXPECT_THROW(parsed({"--heartbeat", "-2", "./app"}), CLI::ValidationError);
+    EXPECT_THROW(parsed({"--heartbeat", "soon", "./app"}), CLI::ValidationError);
+    EXPECT_NO_THROW(parsed({"--heartbeat", "0", "./app"}));
     EXPECT_THROW(parsed({"--env", "NOEQUALS", "./app"}), CLI::ValidationError);
     EXPECT_THROW(parsed({"--exeflags", "'open", "./app"}), CLI::ValidationError);
     EXPECT_NO_THROW(parsed({"-p", "auto", "--manager", "pbs", "./app"}));
