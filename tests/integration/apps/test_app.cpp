@@ -155,14 +155,39 @@ int run(const std::string& mode, int argc, char** argv) {
     if (mode == "vanish") { // a long call to the last worker, whose host the test cuts off
         const int w = dc::workers().back();
         std::cout << "calling " << w << std::endl;
+        const auto start = std::chrono::steady_clock::now();
         try {
             dc::remotecall_fetch([] { std::this_thread::sleep_for(std::chrono::seconds(60)); }, w);
             std::cout << "returned" << std::endl;
         } catch (const dc::process_exited& e) {
             std::cout << "lost: " << e.what() << std::endl;
         }
+        std::cout << "call ended after "
+                  << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                  << " s" << std::endl;
         std::cout << "others answer " << dc::remotecall_fetch([] { return 7; }, dc::workers()[0])
                   << std::endl;
+        return 0;
+    }
+    if (mode == "vanish_pmap") { // a pmap with retries while the test cuts a host off
+        std::vector<long> items(400);
+        std::iota(items.begin(), items.end(), 1L);
+        dc::pmap_options o;
+        o.batch_size = 1;
+        o.retry_delays = {0.0, 0.5, 1.0};
+        std::cout << "pmap started over " << dc::nworkers() << " workers" << std::endl;
+        const auto start = std::chrono::steady_clock::now();
+        const auto out = dc::pmap(
+            [](long x) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(25));
+                return 2 * x;
+            },
+            items, o);
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::cout << "pmap done " << out.size() << " sum "
+                  << std::accumulate(out.begin(), out.end(), 0L) << " workers " << dc::nworkers()
+                  << " seconds " << s << std::endl;
         return 0;
     }
     if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
