@@ -18,8 +18,9 @@ namespace {
 using managers::config_node;
 
 std::vector<std::string> top_keys() {
-    std::vector<std::string> keys{"manager", "workers", "exename",  "exeflags", "dir",
-                                  "env",     "timeout", "topology", "bind_to",  "heartbeat"};
+    std::vector<std::string> keys{"manager", "workers",   "exename",    "exeflags",
+                                  "dir",     "env",       "timeout",    "topology",
+                                  "bind_to", "heartbeat", "min_workers"};
     for (const auto& entry : managers::manager_registry()) {
         if (!entry.section.empty()) keys.emplace_back(entry.section);
     }
@@ -59,6 +60,8 @@ cluster_file read_cluster_file(const std::string& path) {
                 f.env[e.key] = r.text(e.value, "env." + e.key);
         } else if (key == "timeout") {
             f.timeout = r.seconds(v, key);
+        } else if (key == "min_workers") {
+            f.min_workers = r.whole(v, key, 1);
         } else if (key == "heartbeat") {
             f.heartbeat = v.text == "0" ? 0.0 : r.seconds(v, key); // 0: never
         } else if (key == "topology") {

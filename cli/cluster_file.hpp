@@ -22,6 +22,7 @@ struct cluster_file {
     std::map<std::string, std::string> env;
     std::optional<double> timeout;
     std::optional<double> heartbeat;     ///< seconds of silence before a process counts as dead
+    std::optional<int> min_workers;      ///< workers to wait for; the others join as they start
     managers::manager_settings settings; ///< the managers' sections
 };
 

@@ -94,6 +94,10 @@ void add_worker_flags(CLI::App& app, run_options& o) {
                    "seconds without hearing from a process before it is declared dead (default "
                    "10; 0: never)")
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--min-workers", o.min_workers,
+                   "start the program once this many workers are up; the others join as their "
+                   "jobs start (default: all)")
+        ->check(CLI::PositiveNumber);
     app.add_option("--topology", o.topology, "all_to_all (default) or master_worker")
         ->check(CLI::IsMember({"all_to_all", "master_worker"}));
 }

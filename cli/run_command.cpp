@@ -97,6 +97,7 @@ void apply_cluster_file(const std::string& path, run_options& o) {
     if (o.dir.empty() && f.dir) o.dir = *f.dir;
     if (o.timeout == 0 && f.timeout) o.timeout = *f.timeout;
     if (o.heartbeat < 0 && f.heartbeat) o.heartbeat = *f.heartbeat;
+    if (o.min_workers == 0 && f.min_workers) o.min_workers = *f.min_workers;
     if (o.topology.empty() && f.topology) o.topology = *f.topology;
     if (o.bind_to.empty() && f.bind_to) o.bind_to = *f.bind_to;
     std::vector<std::string> env;
@@ -174,6 +175,7 @@ launcher::launch_plan plan_launch(const run_options& o) {
     if (o.timeout < 0) throw config_error("--timeout must be a positive number of seconds");
     if (o.timeout > 0) plan.timeout = o.timeout;
     if (o.heartbeat >= 0) plan.heartbeat = o.heartbeat;
+    plan.min_workers = o.min_workers;
     plan.topology = o.topology;
     plan.log_level = o.log_level;
     plan.bind_to = o.bind_to;

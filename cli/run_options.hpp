@@ -26,6 +26,7 @@ struct run_options {
     std::vector<std::string> env; ///< KEY=VALUE
     double timeout = 0;           ///< 0 = not given (60 s)
     double heartbeat = -1;        ///< -1 = not given (10 s); 0 = never
+    int min_workers = 0;          ///< 0 = not given (wait for all)
     std::string log_level;
     std::string bind_to;
     std::string topology;             ///< "" = not given (all_to_all)

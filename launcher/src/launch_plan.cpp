@@ -11,8 +11,8 @@ namespace {
 
 /// The DC_LAUNCH_* variables: only the master reads them.
 constexpr const char* launch_variables[] = {
-    env::procs, env::manager,   env::manager_settings, env::exename,  env::exeflags,
-    env::dir,   env::extra_env, env::timeout,          env::topology, env::heartbeat};
+    env::procs,     env::manager, env::manager_settings, env::exename,   env::exeflags,   env::dir,
+    env::extra_env, env::timeout, env::topology,         env::heartbeat, env::min_workers};
 /// Also read by the workers, so left in place.
 constexpr const char* inherited_variables[] = {env::log_level, env::bind_to};
 
@@ -50,6 +50,7 @@ environment_map encode_launch_plan(const launch_plan& p) {
     if (!p.env.empty()) vars[env::extra_env] = env::join_list(p.env);
     if (p.timeout) vars[env::timeout] = exact(*p.timeout);
     if (p.heartbeat) vars[env::heartbeat] = exact(*p.heartbeat);
+    if (p.min_workers > 0) vars[env::min_workers] = std::to_string(p.min_workers);
     put(env::topology, p.topology);
     put(env::log_level, p.log_level);
     put(env::bind_to, p.bind_to);
@@ -84,6 +85,11 @@ launch_plan decode_launch_plan(const environment_map& vars) {
         p.heartbeat =
             number<double>(vars, env::heartbeat,
                            [](const std::string& t, std::size_t* n) { return std::stod(t, n); });
+    }
+    if (vars.count(env::min_workers)) {
+        p.min_workers =
+            number<int>(vars, env::min_workers,
+                        [](const std::string& t, std::size_t* n) { return std::stoi(t, n); });
     }
     p.topology = get(env::topology);
     p.log_level = get(env::log_level);

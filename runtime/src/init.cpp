@@ -167,6 +167,7 @@ options options_from(const launcher::launch_plan& plan) {
     }
     if (plan.timeout) o.timeout = *plan.timeout;
     if (plan.heartbeat) o.heartbeat = *plan.heartbeat;
+    o.min_workers = plan.min_workers;
     if (plan.topology == "master_worker") o.topology = topology::master_worker;
     return o;
 }

@@ -66,4 +66,17 @@ int myid() {
     return detail::runtime::instance().id();
 }
 
+bool wait_for_workers(int n, double timeout_seconds) {
+    if (!(timeout_seconds >= 0)) {
+        throw std::invalid_argument("wait_for_workers: the timeout must be >= 0 seconds");
+    }
+    auto& rt = detail::runtime::instance();
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(std::min(timeout_seconds, 1e9)));
+    // A worker joins when its greeting is dispatched, which ends a wait's round.
+    return rt.io().wait_until([n] { return static_cast<int>(procs().size()) - 1 >= n; }, deadline,
+                              std::chrono::milliseconds(50));
+}
+
 } // namespace dc

@@ -34,6 +34,11 @@ struct options {
     /// process pings its links from a thread of its own, so a long call is never taken for a
     /// dead worker. 0: never.
     double heartbeat = 10.0;
+    /// addprocs returns once this many of the new workers are up (0: all of them); the others
+    /// join as their jobs start (workers() grows, the default pool and a running pmap use them;
+    /// dc::wait_for_workers waits for more). Each late worker's start-up timeout still counts
+    /// from when its job runs; one that fails or times out is left out with a warning.
+    int min_workers = 0;
 };
 
 } // namespace dc

@@ -38,5 +38,9 @@ int nprocs();
 int nworkers();
 /// Id of this process: 1 on the master, 2, 3, ... on workers.
 int myid();
+/// Waits until the cluster has at least `n` workers (late workers join as their jobs start:
+/// options::min_workers) or `timeout_seconds` have passed; returns whether it has them.
+/// Throws std::invalid_argument for a negative timeout.
+bool wait_for_workers(int n, double timeout_seconds);
 
 } // namespace dc

@@ -114,14 +114,29 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
             workers_.erase(id);
         throw;
     }
-    const bool timed_out = wait_until_connected(manager.name(), ids, o.timeout);
+    if (o.min_workers < 0) throw std::invalid_argument("addprocs: min_workers must be >= 0");
+    const auto need =
+        o.min_workers > 0 ? std::min<std::size_t>(ids.size(), o.min_workers) : ids.size();
+    const bool timed_out = wait_until_connected(manager.name(), ids, o.timeout, need);
     std::string failure = start_failure(manager.name(), ids, o.timeout, timed_out);
     if (!failure.empty()) {
         discard(ids);
         throw launch_error(failure);
     }
-    DC_LOG(debug, "workers " << ids.front() << ".." << ids.back() << " connected");
-    return ids;
+    std::vector<int> up, starting;
+    {
+        std::lock_guard lock(mutex_);
+        for (int id : ids)
+            (workers_.count(id) && workers_[id].connected ? up : starting).push_back(id);
+    }
+    DC_LOG(debug, up.size() << " of workers " << ids.front() << ".." << ids.back() << " connected; "
+                            << starting.size() << " still starting");
+    if (!starting.empty()) {
+        late_followers_.emplace_back([this, name = manager.name(), starting, t = o.timeout] {
+            follow_late_workers(name, starting, t);
+        });
+    }
+    return up;
 }
 
 std::vector<int> master::reserve_ids(managers::cluster_manager& manager, int n, dc::topology t) {
@@ -228,6 +243,7 @@ void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds wait
 }
 
 void master::remove_all() {
+    stop_following_late_workers();
     std::vector<int> ids;
     {
         std::lock_guard lock(mutex_);

@@ -11,10 +11,12 @@
 #include <dc/options.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace dc::detail {
@@ -57,8 +59,14 @@ private:
     /// Ids for n new workers (listening first, on the manager's side of the network).
     std::vector<int> reserve_ids(managers::cluster_manager& manager, int n, dc::topology t);
     // cluster/worker_start.cpp
+    /// Waits until `need` of `ids` have connected (or one failed, or the timeout passed).
     bool wait_until_connected(const std::string& manager, const std::vector<int>& ids,
-                              double timeout);
+                              double timeout, std::size_t need);
+    /// The workers of a launch that were still starting when addprocs returned: each joins
+    /// when it connects; one that fails or times out is left out, with a warning. Runs on a
+    /// thread of its own until they are settled or the master stops.
+    void follow_late_workers(const std::string& manager, std::vector<int> ids, double timeout);
+    void stop_following_late_workers();
     /// Why workers of `ids` did not start ("" when all connected), grouped by cause, with the
     /// last output of the first of each group.
     std::string start_failure(const std::string& manager, const std::vector<int>& ids,
@@ -69,6 +77,10 @@ private:
 
     std::mutex mutex_;
     std::map<int, worker> workers_;
+    std::vector<std::thread> late_followers_;
+    std::mutex late_mutex_;
+    std::condition_variable late_cv_;
+    bool stop_late_ = false;
     int next_id_ = 2;
     bool started_ = false;
     std::string bind_to_;

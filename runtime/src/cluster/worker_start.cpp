@@ -21,7 +21,7 @@ namespace dc::detail {
 // The start-up timeout counts from when the scheduler runs the workers, not their queue time.
 // Returns true when it ran out (some worker neither connected nor failed).
 bool master::wait_until_connected(const std::string& manager, const std::vector<int>& ids,
-                                  double timeout) {
+                                  double timeout, std::size_t need) {
     const auto limit =
         std::chrono::duration_cast<engine::clock::duration>(std::chrono::duration<double>(timeout));
     auto deadline = engine::clock::now() + limit;
@@ -51,9 +51,16 @@ bool master::wait_until_connected(const std::string& manager, const std::vector<
             auto it = workers_.find(ids[first_unconnected]);
             if (it == workers_.end() || !it->second.refused.empty()) return true;
             if (!it->second.connected && !it->second.process->running()) return true;
-            if (!it->second.connected) return false;
+            if (!it->second.connected) break;
         }
-        return true;
+        if (first_unconnected == ids.size() || first_unconnected >= need) return true;
+        if (need == ids.size()) return false;
+        std::size_t connected = first_unconnected; // min_workers: count the later ones too
+        for (std::size_t i = first_unconnected + 1; i < ids.size(); ++i) {
+            auto it = workers_.find(ids[i]);
+            connected += it != workers_.end() && it->second.connected ? 1 : 0;
+        }
+        return connected >= need;
     };
     uninterruptible shield; // a second Ctrl-C ends the run; one alone lets the start finish
     while (!settled() && engine::clock::now() < deadline) {
@@ -156,6 +163,56 @@ std::string master::describe_failed_start(int id, const std::string& cause) {
             text << "\n    " << l;
     }
     return text.str();
+}
+
+void master::follow_late_workers(const std::string& manager, std::vector<int> ids, double timeout) {
+    using clock = std::chrono::steady_clock;
+    const auto limit =
+        std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(timeout));
+    std::map<int, clock::time_point> deadline; // pushed back while a worker waits in the queue
+    for (int id : ids)
+        deadline[id] = clock::now() + limit;
+    while (!ids.empty()) {
+        {
+            std::unique_lock lock(late_mutex_);
+            if (late_cv_.wait_for(lock, std::chrono::milliseconds(50),
+                                  [this] { return stop_late_; }))
+                return;
+        }
+        std::vector<int> failed, starting;
+        {
+            std::lock_guard lock(mutex_);
+            const auto now = clock::now();
+            for (int id : ids) {
+                auto it = workers_.find(id);
+                if (it == workers_.end() || it->second.connected) continue; // gone, or joined
+                if (it->second.process->waiting_in_queue()) deadline[id] = now + limit;
+                const auto cause = start_cause(*it->second.process, it->second.refused, timeout,
+                                               now > deadline[id]);
+                (cause.empty() ? starting : failed).push_back(id);
+            }
+        }
+        if (!failed.empty()) {
+            DC_LOG(warn, start_failure(manager, failed, timeout, true)
+                             << " (the cluster goes on without "
+                             << (failed.size() == 1 ? "it)" : "them)"));
+            discard(failed);
+        }
+        ids = std::move(starting);
+    }
+}
+
+void master::stop_following_late_workers() {
+    {
+        std::lock_guard lock(late_mutex_);
+        stop_late_ = true;
+    }
+    late_cv_.notify_all();
+    for (auto& t : late_followers_)
+        t.join();
+    late_followers_.clear();
+    std::lock_guard lock(late_mutex_);
+    stop_late_ = false;
 }
 
 void master::discard(const std::vector<int>& ids) {

@@ -190,6 +190,23 @@ int run(const std::string& mode, int argc, char** argv) {
                   << " seconds " << s << std::endl;
         return 0;
     }
+    if (mode == "late") { // run with --min-workers: the rest join while a pmap runs
+        std::cout << "at start " << dc::nworkers() << std::endl;
+        std::vector<int> items(60, 0);
+        const auto who = dc::pmap(
+            [](int) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                return dc::myid();
+            },
+            items);
+        const std::set<int> ran(who.begin(), who.end());
+        const int want = argc > 2 ? std::atoi(argv[2]) : 0;
+        const bool joined = dc::wait_for_workers(want, argc > 3 ? std::atof(argv[3]) : 20);
+        std::cout << "pmap ran on " << ran.size() << " workers; " << want
+                  << (joined ? " joined" : " did not join") << "; nworkers " << dc::nworkers()
+                  << std::endl;
+        return 0;
+    }
     if (mode == "exit") return argc > 2 ? std::atoi(argv[2]) : 0;
     if (mode == "ctrl_c") { // waits on a worker's long call until Ctrl-C, then carries on
         const int w = dc::workers()[0];

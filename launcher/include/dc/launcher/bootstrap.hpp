@@ -32,6 +32,8 @@ inline constexpr const char* extra_env = "DC_LAUNCH_ENV"; ///< list of K=V
 inline constexpr const char* timeout = "DC_LAUNCH_TIMEOUT";
 /// Seconds without hearing from a process before it counts as dead (dcrun -> master -> workers).
 inline constexpr const char* heartbeat = "DC_HEARTBEAT";
+/// addprocs returns once this many workers are up; the others join as they start.
+inline constexpr const char* min_workers = "DC_LAUNCH_MIN_WORKERS";
 inline constexpr const char* manager = "DC_LAUNCH_MANAGER"; ///< local (default), ssh, slurm, pbs
 inline constexpr const char* manager_settings = "DC_LAUNCH_MANAGER_SETTINGS"; ///< its settings
 inline constexpr const char* log_level = "DC_LOG_LEVEL";

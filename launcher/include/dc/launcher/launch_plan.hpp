@@ -20,6 +20,7 @@ struct launch_plan {
     std::vector<std::string> env;      ///< KEY=VALUE for the workers
     std::optional<double> timeout;     ///< seconds a worker may take to connect
     std::optional<double> heartbeat;   ///< seconds of silence before a process counts as dead
+    int min_workers = 0;               ///< 0: wait for all
     std::string topology;              ///< "" = all_to_all
     std::string log_level;             ///< "" = warn; the workers inherit it
     std::string bind_to;               ///< "" = loopback; an address, interface or CIDR block
