@@ -70,6 +70,26 @@ TEST(pbs, workers_run_as_a_torque_job_array_and_their_output_comes_back) {
     EXPECT_TRUE(!fs::exists(dir.path / ".dcrun") || fs::is_empty(dir.path / ".dcrun"));
 }
 
+// A cluster with room for only some workers: the program starts with them (--min-workers) and
+// the others, queued behind a blocker job, start when it ends and join the running pmap.
+TEST(pbs, workers_queued_behind_a_blocker_join_a_running_pmap) {
+    auto blocker = run_command({"/usr/bin/sbatch", "--parsable", "-n", "6", "--job-name",
+                                "dcrun-blocker", "--output=/dev/null", "--wrap", "sleep 4"},
+                               slurm_env);
+    ASSERT_EQ(blocker.code, 0) << blocker.err;
+    const std::string blocker_id = blocker.out.substr(0, blocker.out.find_first_of("\n;"));
+    for (int i = 0; i < 100 && !contains(queue(), blocker_id + " dcrun-blocker RUNNING"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    work_dir dir; // 2 CPUs free: elements 0 and 1 start, 2 and 3 wait for the blocker
+    auto r = dcrun_in(dir.path, {"--manager", "pbs", "-n", "4", "--min-workers", "2", TEST_APP_PATH,
+                                 "late", "4", "30", "150"});
+    run_command({"/usr/bin/scancel", blocker_id}, slurm_env);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "at start 2\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "pmap ran on 4 workers; 4 joined; nworkers 4\n")) << r.out;
+    EXPECT_TRUE(queue_empty()) << queue();
+}
+
 TEST(pbs, a_launch_failure_names_the_job_and_index_and_qdel_cleans_up) {
     work_dir dir;
     auto r = dcrun_in(dir.path, {"--manager", "pbs", "-n", "2", "--exename", "/bin/false",

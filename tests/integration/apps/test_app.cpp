@@ -192,7 +192,7 @@ int run(const std::string& mode, int argc, char** argv) {
     }
     if (mode == "late") { // run with --min-workers: the rest join while a pmap runs
         std::cout << "at start " << dc::nworkers() << std::endl;
-        std::vector<int> items(60, 0);
+        std::vector<int> items(argc > 4 ? std::atoi(argv[4]) : 60, 0);
         const auto who = dc::pmap(
             [](int) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
