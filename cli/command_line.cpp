@@ -61,6 +61,11 @@ void add_batch_flags(CLI::App& app, run_options& o) {
         ->check(CLI::PositiveNumber);
     app.add_option("--slurm-arg", sf.extra, "slurm: one more srun flag, e.g. --qos=debug")
         ->allow_extra_args(false);
+    sf.mode.clear(); // "" = not given
+    app.add_option("--slurm-mode", sf.mode,
+                   "slurm: step (one srun step, the default) or array (a job array of "
+                   "one-task jobs: workers start as nodes free up)")
+        ->check(CLI::IsMember({"step", "array"}));
     auto& pf = o.pbs_flags;
     pf.dialect.clear(); // "" = not given
     app.add_option("--queue", pf.queue, "pbs: queue of the workers' job");

@@ -126,6 +126,7 @@ void apply_manager_flags(run_options& o) {
     if (f.nodes) slurm.nodes = f.nodes;
     if (f.ntasks_per_node) slurm.ntasks_per_node = f.ntasks_per_node;
     if (f.cpus_per_task) slurm.cpus_per_task = f.cpus_per_task;
+    if (!f.mode.empty()) slurm.mode = f.mode;
     slurm.extra.insert(slurm.extra.end(), f.extra.begin(), f.extra.end());
     auto& pbs = o.settings.pbs;
     const auto& p = o.pbs_flags;

@@ -112,6 +112,36 @@ TEST(slurm, a_launch_failure_names_the_job_task_and_node_and_cancels_the_job) {
     EXPECT_TRUE(contains(none.err, "give -n N")) << none.err;
 }
 
+TEST(slurm, array_mode_starts_each_worker_as_a_job_of_its_own) {
+    auto r =
+        dcrun({"--manager", "slurm", "--slurm-mode", "array", "-n", "3", TEST_APP_PATH, "where"});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("nprocs 4"), std::string::npos) << r.out;
+    EXPECT_EQ(lines_with(r.out, " at node n").size(), 3u) << r.out;
+    EXPECT_NE(r.out.find("worker 4 reached worker 2"), std::string::npos) << r.out;
+    EXPECT_TRUE(queue_drained("")) << queue();
+}
+
+// Room for only some workers: the program starts with two (--min-workers), and the two array
+// jobs queued behind a blocker start when it ends and join the running pmap.
+TEST(slurm, array_workers_queued_behind_a_blocker_join_a_running_pmap) {
+    auto blocker = run_command({"/usr/bin/sbatch", "--parsable", "-n", "6", "--job-name",
+                                "dcrun-blocker", "--output=/dev/null", "--wrap", "sleep 4"},
+                               slurm_env);
+    ASSERT_EQ(blocker.code, 0) << blocker.err;
+    const std::string blocker_id = blocker.out.substr(0, blocker.out.find_first_of("\n;"));
+    for (int i = 0; i < 100 && !contains(queue(), blocker_id + " dcrun-blocker RUNNING"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto r = dcrun({"--manager", "slurm", "--slurm-mode", "array", "-n", "4", "--min-workers", "2",
+                    TEST_APP_PATH, "late", "4", "30", "150"});
+    run_command({"/usr/bin/scancel", blocker_id}, slurm_env);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("at start 2\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("pmap ran on 4 workers; 4 joined; nworkers 4\n"), std::string::npos)
+        << r.out;
+    EXPECT_TRUE(queue_drained("")) << queue();
+}
+
 // The start-up timeout counts from when the job runs: a job that waits in the queue longer
 // than the timeout still starts (the blocker is cancelled only after the timeout has passed).
 TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {

@@ -1,8 +1,8 @@
 #include <dc/managers/pbs_manager.hpp>
 
+#include "batch/array_job.hpp"
 #include "common/json_settings.hpp"
 #include "common/shell_quote.hpp"
-#include "pbs/pbs_job.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
@@ -82,9 +82,8 @@ std::string pbs_manager::job_script(int first_id, int count, const launcher::wor
     const auto& s = settings_;
     const bool pbspro = s.dialect == "pbspro";
     const std::string range = "0-" + std::to_string(count - 1);
-    std::ostringstream out;
-    out << "#!/bin/sh\n"
-        << "# dcrun: " << count << " worker(s), ids " << first_id << ".." << first_id + count - 1
+    std::ostringstream out; // the header: array_job_script writes the rest
+    out << "# dcrun: " << count << " worker(s), ids " << first_id << ".." << first_id + count - 1
         << ", as a " << (pbspro ? "PBS Pro" : "Torque")
         << " job array. Written by dcrun; removed at the end of the run.\n"
         << "#PBS -N dcrun-workers\n"
@@ -92,18 +91,9 @@ std::string pbs_manager::job_script(int first_id, int count, const launcher::wor
     for (const auto& [flag, value] : pbs_resources(s))
         out << "#PBS " << flag << " " << value << "\n";
     out << "#PBS -j oe\n#PBS -o /dev/null\n#PBS -V\n";
-    out << "index=${" << (pbspro ? "PBS_ARRAY_INDEX" : "PBS_ARRAYID")
-        << ":-${SLURM_ARRAY_TASK_ID:-0}}\n"
-        << "log=" << shell_quote(run_dir) << "/worker-$index\n";
-    launcher::worker_command worker = cmd;
-    worker.dir.clear();
-    const std::string dir = cmd.dir.empty() ? "." : cmd.dir;
-    out << "cd " << shell_quote(dir) << " || { echo \"dcrun: cannot cd to " << dir
-        << " on $(hostname)\" > \"$log.out\"; echo 1 > \"$log.status\"; exit 1; }\n"
-        << "DC_ID=$((" << first_id << " + index)) " << shell_command(worker, false)
-        << " > \"$log.out\" 2>&1 < /dev/null\n"
-        << "echo $? > \"$log.status\"\n";
-    return out.str();
+    const std::string index = std::string("${") + (pbspro ? "PBS_ARRAY_INDEX" : "PBS_ARRAYID") +
+                              ":-${SLURM_ARRAY_TASK_ID:-0}}";
+    return array_job_script(out.str(), index, first_id, cmd, run_dir);
 }
 
 std::vector<std::string> pbs_manager::qsub_command(int count,
@@ -131,23 +121,12 @@ std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_r
     auto cmd = request.command;
     if (cmd.dir.empty()) cmd.dir = fs::current_path().string();
     // Shared with the nodes: the workers' directory. 0700, and the cookie file 0600.
-    const fs::path run_dir = fs::path(cmd.dir) / ".dcrun" / ("pbs-" + launcher::random_hex(16));
-    std::error_code ec;
-    fs::create_directories(run_dir, ec);
-    if (ec || ::chmod(run_dir.c_str(), 0700) != 0) {
-        throw launch_error("pbs manager: cannot create " + run_dir.string() + ": " + ec.message() +
-                           "; the workers' directory (--dir) must be writable");
-    }
+    const fs::path run_dir = make_run_dir(cmd.dir, "pbs");
     const auto cookie_file = run_dir / "cookie";
     // No id here: the script sets DC_ID from the array index.
     launcher::remote_worker_env how;
     how.cookie_file = cookie_file.string();
-    const std::string cookie = launcher::make_remote(cmd, how);
-    {
-        const auto old = ::umask(077);
-        std::ofstream(cookie_file) << cookie << "\n";
-        ::umask(old);
-    }
+    write_private_file(cookie_file, launcher::make_remote(cmd, how) + "\n");
     const auto script_path = run_dir / "workers.sh";
     std::ofstream(script_path) << job_script(request.first_id, request.count, cmd,
                                              run_dir.string());
@@ -160,14 +139,24 @@ std::vector<std::unique_ptr<launched_worker>> pbs_manager::launch(const launch_r
     const auto submitted =
         run_tool(qsub, std::vector<std::string>(command.begin() + 1, command.end()));
     if (submitted.code != 0) {
+        std::error_code ec;
         fs::remove_all(run_dir, ec);
         throw launch_error("pbs manager: qsub refused the workers' job (exit code " +
                            std::to_string(submitted.code) + "): " + submitted.out);
     }
     std::string job_id = submitted.out.substr(0, submitted.out.find_first_of("\r\n"));
     log_step("pbs manager: submitted job " + job_id);
-    return follow_pbs_job(job_id, run_dir, request.first_id, request.count, request.on_output,
-                          qstat, qdel);
+    array_job_queue queue;
+    queue.left = [qstat, job_id]() -> std::optional<std::string> {
+        const auto r = launcher::run_tool(qstat, {"-f", job_id});
+        if (r.code != 0) return "qstat: " + r.out;
+        const char state = pbs_job_state(r.out);
+        if (!pbs_job_over(state)) return std::nullopt;
+        return "state " + std::string(1, state);
+    };
+    queue.cancel = [qdel, job_id] { launcher::run_tool(qdel, {job_id}); };
+    return follow_array_job(job_id, run_dir, request.first_id, request.count, request.on_output,
+                            std::move(queue));
 }
 
 } // namespace dc::managers

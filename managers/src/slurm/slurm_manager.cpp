@@ -1,11 +1,13 @@
 #include <dc/managers/slurm_manager.hpp>
 
+#include "batch/array_job.hpp"
 #include "slurm/srun_step.hpp"
 
 #include "common/json_settings.hpp"
 
 #include <dc/errors.hpp>
 #include <dc/launcher/bootstrap.hpp>
+#include <dc/launcher/programs.hpp>
 #include <dc/launcher/remote_worker.hpp>
 #include <dc/launcher/route.hpp>
 #include <dc/launcher/run_tool.hpp>
@@ -15,6 +17,8 @@
 #include <cereal/types/vector.hpp>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace dc::managers {
@@ -24,12 +28,13 @@ template <class Archive> void serialize(Archive& a, slurm_settings& s) {
       cereal::make_nvp("account", s.account), cereal::make_nvp("nodes", s.nodes),
       cereal::make_nvp("ntasks_per_node", s.ntasks_per_node),
       cereal::make_nvp("cpus_per_task", s.cpus_per_task), cereal::make_nvp("extra", s.extra),
-      cereal::make_nvp("srun", s.srun));
+      cereal::make_nvp("srun", s.srun), cereal::make_nvp("mode", s.mode));
 }
 
 namespace {
 namespace env = launcher::env;
-}
+namespace fs = std::filesystem;
+} // namespace
 
 std::string encode_slurm_settings(const slurm_settings& s) {
     return settings_to_json("slurm", s);
@@ -97,6 +102,7 @@ std::vector<std::string> slurm_manager::srun_command(int count,
 }
 
 std::vector<std::unique_ptr<launched_worker>> slurm_manager::launch(const launch_request& request) {
+    if (settings_.mode == "array") return launch_array(request);
     auto cmd = request.command;
     launcher::remote_worker_env how; // the id: DC_ID_BASE + the task's SLURM_PROCID
     how.id_base = request.first_id;
@@ -110,6 +116,66 @@ std::vector<std::unique_ptr<launched_worker>> slurm_manager::launch(const launch
     auto step = std::make_shared<srun_step>(command, cmd.env, cookie, request.first_id,
                                             request.count, request.on_output, step_log());
     return step->workers();
+}
+
+std::vector<std::string> slurm_manager::sbatch_array_arguments(int count) const {
+    const auto& s = settings_;
+    std::vector<std::string> a{"--parsable", "--array=0-" + std::to_string(count - 1),
+                               "--job-name=dcrun-workers", "--ntasks=1", "--output=/dev/null"};
+    if (!s.partition.empty()) a.push_back("--partition=" + s.partition);
+    if (!s.time.empty()) a.push_back("--time=" + s.time);
+    if (!s.account.empty()) a.push_back("--account=" + s.account);
+    if (s.cpus_per_task) a.push_back("--cpus-per-task=" + std::to_string(*s.cpus_per_task));
+    a.insert(a.end(), s.extra.begin(), s.extra.end());
+    return a;
+}
+
+std::vector<std::unique_ptr<launched_worker>>
+slurm_manager::launch_array(const launch_request& request) {
+    const std::string sbatch = launcher::find_program("sbatch");
+    const std::string squeue = launcher::find_program("squeue");
+    const std::string scancel = launcher::find_program("scancel");
+    if (sbatch.empty() || squeue.empty() || scancel.empty()) {
+        throw launch_error("slurm manager: sbatch, squeue or scancel is not on PATH; run dcrun "
+                           "where the Slurm client commands are installed (a login node)");
+    }
+    auto cmd = request.command;
+    if (cmd.dir.empty()) cmd.dir = fs::current_path().string();
+    const auto run_dir = make_run_dir(cmd.dir, "slurm");
+    const auto cookie_file = run_dir / "cookie";
+    launcher::remote_worker_env how; // the id: set by the script from the array index
+    how.cookie_file = cookie_file.string();
+    write_private_file(cookie_file, launcher::make_remote(cmd, how) + "\n");
+    const auto script_path = run_dir / "workers.sh";
+    std::ofstream(script_path) << array_job_script("# dcrun: " + std::to_string(request.count) +
+                                                       " worker(s) as a Slurm job array. Written "
+                                                       "by dcrun; removed at the end of the run.\n",
+                                                   "${SLURM_ARRAY_TASK_ID:-0}", request.first_id,
+                                                   cmd, run_dir.string());
+    auto args = sbatch_array_arguments(request.count);
+    args.push_back(script_path.string());
+    std::string text = sbatch;
+    for (const auto& word : args)
+        text += " " + word;
+    log_step("slurm manager: " + text);
+    const auto submitted = launcher::run_tool(sbatch, args);
+    if (submitted.code != 0) {
+        std::error_code ec;
+        fs::remove_all(run_dir, ec);
+        throw launch_error("slurm manager: sbatch refused the workers' job array (exit code " +
+                           std::to_string(submitted.code) + "): " + submitted.out);
+    }
+    const std::string job_id = submitted.out.substr(0, submitted.out.find_first_of(";\r\n"));
+    log_step("slurm manager: submitted job array " + job_id);
+    array_job_queue queue;
+    queue.left = [squeue, job_id]() -> std::optional<std::string> {
+        const auto r = launcher::run_tool(squeue, {"-h", "-j", job_id, "-o", "%T"});
+        if (r.code == 0 && !r.out.empty()) return std::nullopt;
+        return r.code == 0 ? "no longer in squeue" : "squeue: " + r.out;
+    };
+    queue.cancel = [scancel, job_id] { launcher::run_tool(scancel, {job_id}); };
+    return follow_array_job(job_id, run_dir, request.first_id, request.count, request.on_output,
+                            std::move(queue));
 }
 
 } // namespace dc::managers

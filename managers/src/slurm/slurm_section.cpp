@@ -6,7 +6,8 @@ namespace dc::managers {
 
 void read_slurm_section(const config_reader& r, const config_node& n, slurm_settings& s) {
     r.each(n, "slurm",
-           {"partition", "time", "account", "nodes", "ntasks_per_node", "cpus_per_task", "extra"},
+           {"partition", "time", "account", "nodes", "ntasks_per_node", "cpus_per_task", "extra",
+            "mode"},
            [&](const std::string& key, const config_node& v) {
                if (key == "partition")
                    s.partition = r.text(v, key);
@@ -20,6 +21,8 @@ void read_slurm_section(const config_reader& r, const config_node& n, slurm_sett
                    s.ntasks_per_node = r.whole(v, key, 1);
                else if (key == "cpus_per_task")
                    s.cpus_per_task = r.whole(v, key, 1);
+               else if (key == "mode")
+                   s.mode = r.choice(v, key, {"step", "array"});
                else
                    s.extra = r.words(v, key);
            });

@@ -91,6 +91,8 @@ TEST(cluster_file, a_bad_choice_gets_the_closest_one) {
               ":1:10: 'manager' cannot be 'slrum'\n  hint: did you mean 'slurm'?");
     EXPECT_NE(error_for("k.yaml", "pbs:\n  dialect: sge\n").find("use one of torque, pbspro"),
               std::string::npos);
+    EXPECT_NE(error_for("k2.yaml", "slurm:\n  mode: arrays\n").find("did you mean 'array'?"),
+              std::string::npos);
 }
 
 TEST(cluster_file, a_missing_value_is_named) {

@@ -53,6 +53,21 @@ TEST(slurm_options, a_new_allocation_gets_partition_time_and_account_and_a_step_
     EXPECT_TRUE(slurm_options(slurm_settings{}, true).empty());
 }
 
+TEST(slurm_manager, array_mode_submits_one_task_jobs_without_the_step_layout) {
+    slurm_manager m(full_slurm());
+    const auto a = m.sbatch_array_arguments(3);
+    const auto has = [&](const std::string& w) {
+        return std::find(a.begin(), a.end(), w) != a.end();
+    };
+    EXPECT_TRUE(has("--array=0-2"));
+    EXPECT_TRUE(has("--ntasks=1"));
+    EXPECT_TRUE(has("--parsable"));
+    EXPECT_TRUE(has("--partition=debug") && has("--time=00:10:00") && has("--account=proj"));
+    EXPECT_TRUE(has("--cpus-per-task=3") && has("--qos=low"));
+    EXPECT_FALSE(has("--nodes=2")); // each element is one task: the step layout does not apply
+    EXPECT_FALSE(has("--ntasks-per-node=4"));
+}
+
 TEST(slurm_manager, srun_runs_every_worker_as_one_labelled_step) {
     slurm_manager m(full_slurm());
     dc::launcher::worker_command cmd;

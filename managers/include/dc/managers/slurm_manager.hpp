@@ -20,6 +20,10 @@ struct slurm_settings {
     std::optional<int> nodes, ntasks_per_node, cpus_per_task;
     std::vector<std::string> extra; ///< more srun flags, e.g. --qos=debug
     std::string srun = "srun";      ///< the srun program
+    /// "step": every worker in one srun step (all start together); "array": a job array of
+    /// one-task jobs, so that workers start as nodes free up (with min_workers, the program
+    /// starts with the first ones).
+    std::string mode = "step";
 };
 
 std::string encode_slurm_settings(const slurm_settings& s);
@@ -52,8 +56,12 @@ public:
 
     /// The srun command line (program and arguments) for `count` workers of `cmd`.
     std::vector<std::string> srun_command(int count, const launcher::worker_command& cmd) const;
+    /// The sbatch arguments (after the program) for an array of `count` one-task jobs.
+    std::vector<std::string> sbatch_array_arguments(int count) const;
 
 private:
+    std::vector<std::unique_ptr<launched_worker>> launch_array(const launch_request& request);
+
     slurm_settings settings_;
 };
 

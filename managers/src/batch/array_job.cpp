@@ -1,15 +1,21 @@
-#include "pbs/pbs_job.hpp"
+#include "batch/array_job.hpp"
 
 #include "common/poll_until_ended.hpp"
 
+#include "common/shell_quote.hpp"
 #include <dc/launcher/output_lines.hpp>
 #include <dc/launcher/run_tool.hpp>
-#include <dc/managers/pbs_manager.hpp>
+
+#include <dc/errors.hpp>
+#include <dc/launcher/random_name.hpp>
+
+#include <sys/stat.h>
 
 #include <atomic>
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 namespace dc::managers {
@@ -21,7 +27,7 @@ using launcher::run_tool;
 } // namespace
 
 /// The submitted array: follows each worker's files and the job's state.
-class pbs_job : public std::enable_shared_from_this<pbs_job> {
+class array_job : public std::enable_shared_from_this<array_job> {
 public:
     struct worker_state {
         int id = 0;
@@ -32,10 +38,10 @@ public:
         std::shared_ptr<launcher::output_tail> tail = std::make_shared<launcher::output_tail>();
     };
 
-    pbs_job(std::string job_id, fs::path run_dir, int first_id, int count,
-            std::function<void(int, const std::string&)> sink, std::string qstat, std::string qdel)
+    array_job(std::string job_id, fs::path run_dir, int first_id, int count,
+              std::function<void(int, const std::string&)> sink, array_job_queue queue)
         : job_id_(std::move(job_id)), run_dir_(std::move(run_dir)), sink_(std::move(sink)),
-          qstat_(std::move(qstat)), qdel_(std::move(qdel)) {
+          queue_(std::move(queue)) {
         for (int i = 0; i < count; ++i) {
             auto& w = workers_.emplace_back();
             w.id = first_id + i;
@@ -45,7 +51,7 @@ public:
         monitor_ = std::thread([this] { follow(); });
     }
 
-    ~pbs_job() {
+    ~array_job() {
         cancel();
         stopping_ = true;
         if (monitor_.joinable()) monitor_.join();
@@ -61,7 +67,7 @@ public:
             for (const auto& w : workers_)
                 all_ended = all_ended && w.status.has_value();
         }
-        if (!all_ended && !cancelled_.exchange(true)) run_tool(qdel_, {job_id_});
+        if (!all_ended && !cancelled_.exchange(true)) queue_.cancel();
     }
 
     /// Gives the follower time to read what the workers wrote last: one wait for the whole
@@ -115,36 +121,32 @@ private:
         }
     }
 
-    /// A job that left the queue (qdel by someone, rejected by the scheduler) ends the
-    /// workers that never started.
     /// Waits (a bounded time) until the job has left the queue: its elements finish their
     /// scripts and complete a moment after their workers ended, and dcrun leaves nothing behind.
     void leave_queue(std::chrono::seconds limit) {
         const auto until = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < until) {
-            const auto r = run_tool(qstat_, {"-f", job_id_});
-            if (r.code != 0 || pbs_job_over(pbs_job_state(r.out))) return;
+        while (std::chrono::steady_clock::now() < until && !queue_.left())
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
     }
 
+    /// A job that left the queue (cancelled by someone, rejected by the scheduler) ends the
+    /// workers that never started.
     void check_queue() {
-        const auto r = run_tool(qstat_, {"-f", job_id_});
-        const char state = pbs_job_state(r.out);
-        if (r.code == 0 && !pbs_job_over(state)) return;
+        const auto why = queue_.left();
+        if (!why) return;
         std::lock_guard lock(mutex_);
         for (auto& w : workers_) {
             if (w.status) continue;
             w.tail->add("dcrun: job " + job_id_ + " left the queue " +
-                        (w.started ? "while this worker ran" : "before this worker ran") +
-                        (r.code == 0 ? " (state " + std::string(1, state) + ")" : ": " + r.out));
+                        (w.started ? "while this worker ran" : "before this worker ran") + " (" +
+                        *why + ")");
             w.status = 1;
         }
     }
 
     fs::path run_dir_;
     std::function<void(int, const std::string&)> sink_;
-    std::string qstat_, qdel_;
+    array_job_queue queue_;
     std::optional<std::chrono::steady_clock::time_point> drain_until_;
     std::atomic<bool> stopping_{false};
     std::atomic<bool> cancelled_{false};
@@ -153,9 +155,9 @@ private:
 
 namespace {
 
-class pbs_worker final : public launched_worker {
+class array_worker final : public launched_worker {
 public:
-    pbs_worker(std::shared_ptr<pbs_job> job, std::size_t index)
+    array_worker(std::shared_ptr<array_job> job, std::size_t index)
         : job_(std::move(job)), index_(index) {}
 
     int id() const override { return job_->workers_[index_].id; }
@@ -183,23 +185,58 @@ public:
     }
 
 private:
-    std::shared_ptr<pbs_job> job_;
+    std::shared_ptr<array_job> job_;
     std::size_t index_;
 };
 
 } // namespace
 
 std::vector<std::unique_ptr<launched_worker>>
-follow_pbs_job(const std::string& job_id, const std::filesystem::path& run_dir, int first_id,
-               int count, std::function<void(int, const std::string&)> sink,
-               const std::string& qstat, const std::string& qdel) {
-    auto job =
-        std::make_shared<pbs_job>(job_id, run_dir, first_id, count, std::move(sink), qstat, qdel);
+follow_array_job(const std::string& job_id, const std::filesystem::path& run_dir, int first_id,
+                 int count, std::function<void(int, const std::string&)> sink,
+                 array_job_queue queue) {
+    auto job = std::make_shared<array_job>(job_id, run_dir, first_id, count, std::move(sink),
+                                           std::move(queue));
     std::vector<std::unique_ptr<launched_worker>> out;
     out.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i)
-        out.push_back(std::make_unique<pbs_worker>(job, static_cast<std::size_t>(i)));
+        out.push_back(std::make_unique<array_worker>(job, static_cast<std::size_t>(i)));
     return out;
+}
+
+fs::path make_run_dir(const std::string& dir, const std::string& kind) {
+    const fs::path run_dir = fs::path(dir) / ".dcrun" / (kind + "-" + launcher::random_hex(16));
+    std::error_code ec;
+    fs::create_directories(run_dir, ec);
+    if (ec || ::chmod(run_dir.c_str(), 0700) != 0) {
+        throw launch_error(kind + " manager: cannot create " + run_dir.string() + ": " +
+                           ec.message() + "; the workers' directory (--dir) must be writable");
+    }
+    return run_dir;
+}
+
+void write_private_file(const fs::path& path, const std::string& text) {
+    const auto old = ::umask(077);
+    std::ofstream(path) << text;
+    ::umask(old);
+}
+
+std::string array_job_script(const std::string& header, const std::string& index_expression,
+                             int first_id, const launcher::worker_command& cmd,
+                             const std::string& run_dir) {
+    std::ostringstream out;
+    out << "#!/bin/sh\n"
+        << header << "index=" << index_expression << "\n"
+        << "log=" << shell_quote(run_dir) << "/worker-$index\n";
+    launcher::worker_command worker = cmd;
+    worker.dir.clear();
+    const std::string dir = cmd.dir.empty() ? "." : cmd.dir;
+    out << "cd " << shell_quote(dir) << " || { echo \"dcrun: cannot cd to " << dir
+        << " on $(hostname)\" > \"$log.out\"; echo 1 > \"$log.status\"; exit 1; }\n"
+        << "DC_ID=$((" << first_id << " + index)) " << shell_command(worker, false)
+        << " > \"$log.out\" 2>&1 < /dev/null\n"
+        << "echo $? > \"$log.status\"\n";
+    return out.str();
 }
 
 } // namespace dc::managers
