@@ -73,13 +73,8 @@ TEST(pbs, workers_run_as_a_torque_job_array_and_their_output_comes_back) {
 // A cluster with room for only some workers: the program starts with them (--min-workers) and
 // the others, queued behind a blocker job, start when it ends and join the running pmap.
 TEST(pbs, workers_queued_behind_a_blocker_join_a_running_pmap) {
-    auto blocker = run_command({"/usr/bin/sbatch", "--parsable", "-n", "6", "--job-name",
-                                "dcrun-blocker", "--output=/dev/null", "--wrap", "sleep 4"},
-                               slurm_env);
-    ASSERT_EQ(blocker.code, 0) << blocker.err;
-    const std::string blocker_id = blocker.out.substr(0, blocker.out.find_first_of("\n;"));
-    for (int i = 0; i < 100 && !contains(queue(), blocker_id + " dcrun-blocker RUNNING"); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string blocker_id = start_blocker_job(6, 4, slurm_env);
+    ASSERT_FALSE(blocker_id.empty()) << "sbatch refused the blocker job";
     work_dir dir; // 2 CPUs free: elements 0 and 1 start, 2 and 3 wait for the blocker
     auto r = dcrun_in(dir.path, {"--manager", "pbs", "-n", "4", "--min-workers", "2", TEST_APP_PATH,
                                  "late", "4", "30", "150"});

@@ -121,3 +121,20 @@ bool stop_and_all_gone(running_cluster& c, const std::string& how) {
     everyone.push_back(c.master);
     return all_gone(everyone);
 }
+
+std::string start_blocker_job(int cpus, int seconds,
+                              const std::map<std::string, std::string>& slurm_env) {
+    auto r = run_command({"/usr/bin/sbatch", "--parsable", "-n", std::to_string(cpus), "--job-name",
+                          "dcrun-blocker", "--output=/dev/null", "--wrap",
+                          "sleep " + std::to_string(seconds)},
+                         slurm_env);
+    if (r.code != 0) return "";
+    const std::string id = r.out.substr(0, r.out.find_first_of("\n;"));
+    for (int i = 0; i < 100; ++i) {
+        const auto state =
+            run_command({"/usr/bin/squeue", "-h", "-j", id, "-o", "%T"}, slurm_env).out;
+        if (state.find("RUNNING") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return id;
+}

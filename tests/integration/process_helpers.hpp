@@ -43,3 +43,9 @@ bool all_gone(const std::vector<int>& pids);
 /// Ctrl-C twice) or "sigterm" (sent to dcrun). True once the master and every worker are gone
 /// (waits up to 10 s).
 bool stop_and_all_gone(running_cluster& c, const std::string& how);
+
+/// Submits a job named dcrun-blocker to the test Slurm (environment `slurm_env`) that holds
+/// `cpus` CPUs for `seconds`, and waits (up to 10 s) until it runs. Returns its id, or "" when
+/// sbatch refused it.
+std::string start_blocker_job(int cpus, int seconds,
+                              const std::map<std::string, std::string>& slurm_env);

@@ -125,13 +125,8 @@ TEST(slurm, array_mode_starts_each_worker_as_a_job_of_its_own) {
 // Room for only some workers: the program starts with two (--min-workers), and the two array
 // jobs queued behind a blocker start when it ends and join the running pmap.
 TEST(slurm, array_workers_queued_behind_a_blocker_join_a_running_pmap) {
-    auto blocker = run_command({"/usr/bin/sbatch", "--parsable", "-n", "6", "--job-name",
-                                "dcrun-blocker", "--output=/dev/null", "--wrap", "sleep 4"},
-                               slurm_env);
-    ASSERT_EQ(blocker.code, 0) << blocker.err;
-    const std::string blocker_id = blocker.out.substr(0, blocker.out.find_first_of("\n;"));
-    for (int i = 0; i < 100 && !contains(queue(), blocker_id + " dcrun-blocker RUNNING"); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string blocker_id = start_blocker_job(6, 4, slurm_env);
+    ASSERT_FALSE(blocker_id.empty()) << "sbatch refused the blocker job";
     auto r = dcrun({"--manager", "slurm", "--slurm-mode", "array", "-n", "4", "--min-workers", "2",
                     TEST_APP_PATH, "late", "4", "30", "150"});
     run_command({"/usr/bin/scancel", blocker_id}, slurm_env);
@@ -145,13 +140,8 @@ TEST(slurm, array_workers_queued_behind_a_blocker_join_a_running_pmap) {
 // The start-up timeout counts from when the job runs: a job that waits in the queue longer
 // than the timeout still starts (the blocker is cancelled only after the timeout has passed).
 TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {
-    auto blocker = run_command({"/usr/bin/sbatch", "--parsable", "-n", "8", "--job-name",
-                                "dcrun-blocker", "--output=/dev/null", "--wrap", "sleep 60"},
-                               slurm_env);
-    ASSERT_EQ(blocker.code, 0) << blocker.err;
-    const std::string blocker_id = blocker.out.substr(0, blocker.out.find_first_of("\n;"));
-    for (int i = 0; i < 100 && !contains(queue(), blocker_id + " dcrun-blocker RUNNING"); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string blocker_id = start_blocker_job(8, 60, slurm_env);
+    ASSERT_FALSE(blocker_id.empty()) << "sbatch refused the blocker job";
     namespace bp = boost::process;
     const auto out = fs::temp_directory_path() / ("slurm_queued_" + std::to_string(::getpid()));
     bp::environment e = boost::this_process::environment();
