@@ -205,7 +205,7 @@ follow_array_job(const std::string& job_id, const std::filesystem::path& run_dir
 }
 
 fs::path make_run_dir(const std::string& dir, const std::string& kind) {
-    const fs::path run_dir = fs::path(dir) / ".dcrun" / (kind + "-" + launcher::random_hex(16));
+    fs::path run_dir = fs::path(dir) / ".dcrun" / (kind + "-" + launcher::random_hex(16));
     std::error_code ec;
     fs::create_directories(run_dir, ec);
     if (ec || ::chmod(run_dir.c_str(), 0700) != 0) {

@@ -116,7 +116,7 @@ void connection::declare_dead(const std::string& reason) {
     shut_down();
 }
 
-std::string connection::closed_because(std::string what) {
+std::string connection::closed_because(const std::string& what) {
     std::lock_guard lock(dead_mutex_);
     return dead_reason_.empty() ? what : dead_reason_;
 }

@@ -108,7 +108,7 @@ private:
     void start_large_frame(const char* start, std::size_t available, std::uint64_t length);
 
     /// Why reading failed: the dead reason when there is one, else `what`.
-    std::string closed_because(std::string what);
+    std::string closed_because(const std::string& what);
 
     int fd_;
     std::string label_;
