@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Resilience on the ssh test bed (root: it makes network namespaces): how long the master takes
 # to notice a host that vanished (its link set down mid-call, heartbeat 3 s), and a pmap of 400
-# items of 25 ms over 6 workers on 3 hosts with and without one host lost mid-map. Uses the
-# test program of the build (build/tests/dc_test_app, modes vanish and vanish_pmap).
+# items of 25 ms over 6 workers on 3 hosts with and without one host lost mid-map (the test
+# program of the build, build/tests/dc_test_app, modes vanish and vanish_pmap); and, locally,
+# the time from a late worker's job start to its first item of a running pmap (late_join_app).
 #   bash bench/resilience.sh [BUILD_DIR]
 set -euo pipefail
 B=$(realpath "${1:-build}")
@@ -38,8 +39,18 @@ detect=$(run "$WORK/two.yaml" vanish cut "calling" | awk '/call ended after/ { p
 sleep 2 # the cut-off worker exits by its own heartbeat
 whole=$(run "$WORK/three.yaml" vanish_pmap | awk '/pmap done/ { print $NF }')
 lost=$(run "$WORK/three.yaml" vanish_pmap cut "pmap started" | awk '/pmap done/ { print $NF }')
+cat > "$WORK/starter.sh" <<STARTER
+#!/bin/sh
+if [ "\$DC_ID" -gt 2 ]; then sleep 1; fi
+date +%s%N > "$WORK/start-\$DC_ID"
+exec "$B/bench/late_join_app" "\$@"
+STARTER
+chmod +x "$WORK/starter.sh"
+late=$("$B/cli/dcrun" -p 4 --min-workers 1 --exename "$WORK/starter.sh" "$B/bench/late_join_app" \
+  "$WORK" | awk -F'\t' '$1 == "median_ms" { print $2 }')
 echo "| measure | time |"
 echo "|---|---|"
 printf "| a vanished host noticed (heartbeat 3 s), from its link going down | %.2f s |\n" "$detect"
 printf "| pmap of 400 x 25 ms over 6 workers on 3 hosts | %.2f s |\n" "$whole"
 printf "| the same, one host (2 workers) lost 0.5 s in | %.2f s |\n" "$lost"
+printf "| a late worker (--min-workers 1, 3 workers 1 s late), job start to its first pmap item | %.1f ms |\n" "$late"
