@@ -8,6 +8,7 @@
 #include <dc/detail/tree.hpp>
 #include <dc/future.hpp>
 #include <dc/procs.hpp>
+#include <dc/wait_all.hpp>
 #include <dc/worker_pool.hpp>
 
 #include <exception>
@@ -117,20 +118,6 @@ template <class F, class... A> detail::result_of<F, A...> fetchfrom(int id, F f,
 }
 
 namespace detail {
-/// Waits for each call and gathers the errors, in ids order.
-template <class T>
-void gather_errors(std::vector<future<T>>& pending, std::vector<std::exception_ptr>& errors) {
-    for (auto& fut : pending) {
-        try {
-            fut.wait();
-        } catch (const interrupted_error&) {
-            throw;
-        } catch (...) {
-            errors.push_back(std::current_exception());
-        }
-    }
-}
-
 /// everywhere for arguments that hold a future or a channel (their encoding carries a share
 /// of a weight, so it is decoded once): each process gets its own encoding; the first one
 /// made goes to the first process.
@@ -138,19 +125,13 @@ template <class F, class... A>
 void everywhere_flat(const std::vector<int>& ids, std::pair<function_id, bytes>&& first, F f,
                      const A&... args) {
     std::vector<future<result_of<F, const A&...>>> pending;
-    bool first_used = false;
-    for (int id : ids) {
-        if (first_used) {
-            pending.push_back(remotecall(f, id, args...));
-        } else {
-            pending.emplace_back(
-                submit_call(id, first.first, std::move(first.second), call_mode::store));
-            first_used = true;
-        }
+    if (!ids.empty()) {
+        pending.emplace_back(
+            submit_call(ids[0], first.first, std::move(first.second), call_mode::store));
     }
-    std::vector<std::exception_ptr> errors;
-    gather_errors(pending, errors);
-    if (!errors.empty()) throw composite_exception(std::move(errors));
+    for (std::size_t i = 1; i < ids.size(); ++i)
+        pending.push_back(remotecall(f, ids[i], args...));
+    wait_all(pending);
 }
 } // namespace detail
 

@@ -126,8 +126,10 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     std::vector<int> up, starting;
     {
         std::lock_guard lock(mutex_);
-        for (int id : ids)
-            (workers_.count(id) && workers_[id].connected ? up : starting).push_back(id);
+        for (int id : ids) {
+            auto it = workers_.find(id);
+            (it != workers_.end() && it->second.connected ? up : starting).push_back(id);
+        }
     }
     DC_LOG(debug, up.size() << " of workers " << ids.front() << ".." << ids.back() << " connected; "
                             << starting.size() << " still starting");
