@@ -3,6 +3,7 @@
 #include "config_tree.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/launch_plan.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -18,9 +19,10 @@ namespace {
 using managers::config_node;
 
 std::vector<std::string> top_keys() {
-    std::vector<std::string> keys{"manager", "workers",   "exename",    "exeflags",
-                                  "dir",     "env",       "timeout",    "topology",
-                                  "bind_to", "heartbeat", "min_workers"};
+    std::vector<std::string> keys{
+        "manager",     "workers",      "exename",         "exeflags", "dir",
+        "env",         "timeout",      "topology",        "bind_to",  "heartbeat",
+        "min_workers", "drain_before", "replace_workers", "adapt",    "idle_timeout"};
     for (const auto& entry : managers::manager_registry()) {
         if (!entry.section.empty()) keys.emplace_back(entry.section);
     }
@@ -64,6 +66,18 @@ cluster_file read_cluster_file(const std::string& path) {
             f.min_workers = r.whole(v, key, 1);
         } else if (key == "heartbeat") {
             f.heartbeat = v.text == "0" ? 0.0 : r.seconds(v, key); // 0: never
+        } else if (key == "drain_before") {
+            f.drain_before = v.text == "0" ? 0.0 : r.seconds(v, key); // 0: never
+        } else if (key == "replace_workers") {
+            f.replace_workers = r.flag(v, key);
+        } else if (key == "adapt") {
+            f.adapt = r.text(v, key);
+            if (!launcher::parse_adapt_range(*f.adapt)) {
+                r.fail(v, "'adapt' must be MIN:MAX with 0 <= MIN <= MAX and MAX >= 1",
+                       "adapt: \"1:6\"");
+            }
+        } else if (key == "idle_timeout") {
+            f.idle_timeout = r.seconds(v, key);
         } else if (key == "topology") {
             f.topology = r.choice(v, key, {"all_to_all", "master_worker"});
         } else if (key == "bind_to") {

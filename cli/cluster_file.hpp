@@ -23,6 +23,10 @@ struct cluster_file {
     std::optional<double> timeout;
     std::optional<double> heartbeat;     ///< seconds of silence before a process counts as dead
     std::optional<int> min_workers;      ///< workers to wait for; the others join as they start
+    std::optional<double> drain_before;  ///< seconds before its walltime a worker leaves
+    std::optional<bool> replace_workers; ///< a new job for each worker that leaves so
+    std::optional<std::string> adapt;    ///< "MIN:MAX"
+    std::optional<double> idle_timeout;  ///< seconds before adapt releases an idle worker
     managers::manager_settings settings; ///< the managers' sections
 };
 

@@ -3,6 +3,7 @@
 #include "run_command.hpp"
 
 #include <dc/errors.hpp>
+#include <dc/launcher/launch_plan.hpp>
 
 namespace dc::cli {
 namespace {
@@ -102,6 +103,24 @@ void add_worker_flags(CLI::App& app, run_options& o) {
     app.add_option("--min-workers", o.min_workers,
                    "start the program once this many workers are up; the others join as their "
                    "jobs start (default: all)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--drain-before", o.drain_before,
+                   "a batch worker this many seconds from its walltime takes no new pool work, "
+                   "finishes its calls and leaves (default 60; 0: never)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_flag("--replace-workers", o.replace_workers,
+                 "submit a new worker job for each worker that leaves before its walltime");
+    app.add_option("--adapt", o.adapt,
+                   "MIN:MAX: start workers while pool work waits, release idle ones (dc::adapt)")
+        ->check(checked_by(
+            [](const std::string& v) {
+                if (!launcher::parse_adapt_range(v)) {
+                    throw config_error("expected MIN:MAX with 0 <= MIN <= MAX, MAX >= 1");
+                }
+            },
+            "MIN:MAX"));
+    app.add_option("--idle-timeout", o.idle_timeout,
+                   "seconds an idle worker is kept with --adapt (default 60)")
         ->check(CLI::PositiveNumber);
     app.add_option("--topology", o.topology, "all_to_all (default) or master_worker")
         ->check(CLI::IsMember({"all_to_all", "master_worker"}));

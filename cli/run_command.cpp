@@ -98,6 +98,10 @@ void apply_cluster_file(const std::string& path, run_options& o) {
     if (o.timeout == 0 && f.timeout) o.timeout = *f.timeout;
     if (o.heartbeat < 0 && f.heartbeat) o.heartbeat = *f.heartbeat;
     if (o.min_workers == 0 && f.min_workers) o.min_workers = *f.min_workers;
+    if (o.drain_before < 0 && f.drain_before) o.drain_before = *f.drain_before;
+    if (!o.replace_workers && f.replace_workers) o.replace_workers = *f.replace_workers;
+    if (o.adapt.empty() && f.adapt) o.adapt = *f.adapt;
+    if (o.idle_timeout == 0 && f.idle_timeout) o.idle_timeout = *f.idle_timeout;
     if (o.topology.empty() && f.topology) o.topology = *f.topology;
     if (o.bind_to.empty() && f.bind_to) o.bind_to = *f.bind_to;
     std::vector<std::string> env;
@@ -149,6 +153,9 @@ void resolve_manager(run_options& o) {
     if (o.manager.empty()) o.manager = "local";
     const auto& entry = managers::find_manager(o.manager);
     apply_manager_flags(o);
+    if (!o.adapt.empty() && o.procs.empty()) { // adapt starts at its minimum (at least one)
+        o.procs = std::to_string(std::max(1, launcher::parse_adapt_range(o.adapt).value().first));
+    }
     if (entry.batch && o.procs.empty() &&
         (entry.name != "slurm" || !managers::inside_slurm_allocation())) {
         throw config_error("the " + o.manager + " manager needs a number of workers" +
@@ -177,6 +184,10 @@ launcher::launch_plan plan_launch(const run_options& o) {
     if (o.timeout > 0) plan.timeout = o.timeout;
     if (o.heartbeat >= 0) plan.heartbeat = o.heartbeat;
     plan.min_workers = o.min_workers;
+    if (o.drain_before >= 0) plan.drain_before = o.drain_before;
+    plan.replace_workers = o.replace_workers;
+    plan.adapt = o.adapt;
+    if (o.idle_timeout > 0) plan.idle_timeout = o.idle_timeout;
     plan.topology = o.topology;
     plan.log_level = o.log_level;
     plan.bind_to = o.bind_to;

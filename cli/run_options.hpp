@@ -27,6 +27,10 @@ struct run_options {
     double timeout = 0;           ///< 0 = not given (60 s)
     double heartbeat = -1;        ///< -1 = not given (10 s); 0 = never
     int min_workers = 0;          ///< 0 = not given (wait for all)
+    double drain_before = -1;     ///< -1 = not given (60 s); 0 = never
+    bool replace_workers = false;
+    std::string adapt;       ///< "MIN:MAX", "" = not given
+    double idle_timeout = 0; ///< 0 = not given (60 s)
     std::string log_level;
     std::string bind_to;
     std::string topology;             ///< "" = not given (all_to_all)

@@ -11,8 +11,9 @@ namespace {
 
 /// The DC_LAUNCH_* variables: only the master reads them.
 constexpr const char* launch_variables[] = {
-    env::procs,     env::manager, env::manager_settings, env::exename,   env::exeflags,   env::dir,
-    env::extra_env, env::timeout, env::topology,         env::heartbeat, env::min_workers};
+    env::procs,       env::manager,      env::manager_settings, env::exename,  env::exeflags,
+    env::dir,         env::extra_env,    env::timeout,          env::topology, env::heartbeat,
+    env::min_workers, env::drain_before, env::replace_workers,  env::adapt,    env::idle_timeout};
 /// Also read by the workers, so left in place.
 constexpr const char* inherited_variables[] = {env::log_level, env::bind_to};
 
@@ -51,6 +52,10 @@ environment_map encode_launch_plan(const launch_plan& p) {
     if (p.timeout) vars[env::timeout] = exact(*p.timeout);
     if (p.heartbeat) vars[env::heartbeat] = exact(*p.heartbeat);
     if (p.min_workers > 0) vars[env::min_workers] = std::to_string(p.min_workers);
+    if (p.drain_before) vars[env::drain_before] = exact(*p.drain_before);
+    if (p.replace_workers) vars[env::replace_workers] = "1";
+    put(env::adapt, p.adapt);
+    if (p.idle_timeout) vars[env::idle_timeout] = exact(*p.idle_timeout);
     put(env::topology, p.topology);
     put(env::log_level, p.log_level);
     put(env::bind_to, p.bind_to);
@@ -76,15 +81,19 @@ launch_plan decode_launch_plan(const environment_map& vars) {
     }
     p.dir = get(env::dir);
     if (vars.count(env::extra_env)) p.env = env::split_list(vars.at(env::extra_env));
-    if (vars.count(env::timeout)) {
-        p.timeout = number<double>(vars, env::timeout, [](const std::string& t, std::size_t* n) {
-            return std::stod(t, n);
-        });
-    }
-    if (vars.count(env::heartbeat)) {
-        p.heartbeat =
-            number<double>(vars, env::heartbeat,
-                           [](const std::string& t, std::size_t* n) { return std::stod(t, n); });
+    const auto seconds = [&](const char* name) -> std::optional<double> {
+        if (!vars.count(name)) return std::nullopt;
+        return number<double>(vars, name,
+                              [](const std::string& t, std::size_t* n) { return std::stod(t, n); });
+    };
+    p.timeout = seconds(env::timeout);
+    p.heartbeat = seconds(env::heartbeat);
+    p.drain_before = seconds(env::drain_before);
+    p.idle_timeout = seconds(env::idle_timeout);
+    p.replace_workers = get(env::replace_workers) == "1";
+    p.adapt = get(env::adapt);
+    if (!p.adapt.empty() && !parse_adapt_range(p.adapt)) {
+        throw config_error(std::string(env::adapt) + "=" + p.adapt + ": expected MIN:MAX");
     }
     if (vars.count(env::min_workers)) {
         p.min_workers =
@@ -95,6 +104,21 @@ launch_plan decode_launch_plan(const environment_map& vars) {
     p.log_level = get(env::log_level);
     p.bind_to = get(env::bind_to);
     return p;
+}
+
+std::optional<std::pair<int, int>> parse_adapt_range(const std::string& text) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    const auto whole = [](const std::string& part) -> std::optional<int> {
+        if (part.empty() || part.size() > 7 ||
+            part.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        return std::stoi(part);
+    };
+    const auto min = whole(text.substr(0, colon));
+    const auto max = whole(text.substr(colon + 1));
+    if (!min || !max || *max < 1 || *min > *max) return std::nullopt;
+    return std::make_pair(*min, *max);
 }
 
 std::optional<launch_plan> take_launch_plan() {

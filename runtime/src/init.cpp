@@ -168,6 +168,9 @@ options options_from(const launcher::launch_plan& plan) {
     if (plan.timeout) o.timeout = *plan.timeout;
     if (plan.heartbeat) o.heartbeat = *plan.heartbeat;
     o.min_workers = plan.min_workers;
+    if (plan.drain_before) o.drain_before = *plan.drain_before;
+    o.replace_workers = plan.replace_workers;
+    if (plan.idle_timeout) o.idle_timeout = *plan.idle_timeout;
     if (plan.topology == "master_worker") o.topology = topology::master_worker;
     return o;
 }
@@ -182,13 +185,18 @@ void start_requested_workers() {
         const auto& entry = managers::find_manager(plan->manager);
         if (!entry.make) {
             addprocs(plan->procs, options);
-            return;
-        }
-        auto manager = entry.make(plan->manager_settings);
-        if (plan->procs > 0) {
-            addprocs(*manager, plan->procs, options);
         } else {
-            addprocs(*manager, options);
+            auto manager = entry.make(plan->manager_settings);
+            auto& started_by = *manager;
+            detail::master::instance().keep_manager(std::move(manager)); // replacements, adapt
+            if (plan->procs > 0) {
+                addprocs(started_by, plan->procs, options);
+            } else {
+                addprocs(started_by, options);
+            }
+        }
+        if (const auto range = launcher::parse_adapt_range(plan->adapt)) {
+            adapt(range->first, range->second);
         }
     } catch (const config_error& e) {
         std::fprintf(stderr, "dcrun: %s\n", e.what());

@@ -66,6 +66,10 @@ int myid() {
     return detail::runtime::instance().id();
 }
 
+void adapt(int min, int max) {
+    detail::master::instance().adapt(min, max);
+}
+
 bool wait_for_workers(int n, double timeout_seconds) {
     if (!(timeout_seconds >= 0)) {
         throw std::invalid_argument("wait_for_workers: the timeout must be >= 0 seconds");

@@ -9,6 +9,8 @@
 #PBS -j oe
 #PBS -o /dev/null
 #PBS -V
+walltime=${PBS_WALLTIME:-3600}
+[ -n "$walltime" ] && DC_JOB_END=$(($(date +%s) + walltime)) && export DC_JOB_END
 index=${PBS_ARRAYID:-${SLURM_ARRAY_TASK_ID:-0}}
 log='/scratch/alice/run 1/.dcrun/pbs-x'/worker-$index
 cd '/scratch/alice/run 1' || { echo "dcrun: cannot cd to /scratch/alice/run 1 on $(hostname)" > "$log.out"; echo 1 > "$log.status"; exit 1; }

@@ -168,6 +168,42 @@ TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {
     fs::remove(out.string() + ".err");
 }
 
+// A pmap that outlasts its workers' one-minute jobs: each drains 30 s before its job ends (it
+// takes no new item, finishes its own and leaves) and a new array job replaces it; no item
+// fails (the pmap has no retries) and the jobs, replacements included, leave the queue.
+TEST(slurm, a_pmap_longer_than_the_walltime_completes_through_drain_and_replacement) {
+    auto r = dcrun({"--manager", "slurm", "--slurm-mode", "array", "-n", "2", "--time", "00:01:00",
+                    "--drain-before", "30", "--replace-workers", "--log-level", "info",
+                    TEST_APP_PATH, "walltime", "130", "1000"});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "pmap done: 130 items, 0 wrong")) << r.out;
+    EXPECT_GE(lines_with(r.err, " drains: its job ends in ").size(), 2U) << r.err;
+    EXPECT_GE(lines_with(r.err, ": starting 1 worker with the slurm manager").size(), 2U) << r.err;
+    EXPECT_TRUE(lines_with(r.err, "calls still running on it fail").empty()) << r.err;
+    EXPECT_TRUE(queue_drained("")) << queue();
+}
+
+// --adapt 1:6: the pmap's waiting batches bring more array jobs (squeue counts them), and once
+// the work is done the idle ones are released down to one, then none is left.
+TEST(slurm, adapt_grows_and_shrinks_the_worker_jobs_in_the_queue) {
+    const std::string count = "squeue -h -n dcrun-workers -t PD,R -o %i | wc -l";
+    auto r =
+        dcrun({"--manager", "slurm", "--slurm-mode", "array", "--adapt", "1:6", "--idle-timeout",
+               "5", "--log-level", "info", TEST_APP_PATH, "adapt", "60", "500", "1", count});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "at start 1\n")) << r.out;
+    const auto peak = lines_with(r.out, "queue at peak ");
+    ASSERT_EQ(peak.size(), 1U) << r.out;
+    const int jobs = std::stoi(peak[0].substr(peak[0].rfind(' ') + 1));
+    EXPECT_GE(jobs, 3) << r.out << r.err;
+    EXPECT_LE(jobs, 6) << r.out;
+    EXPECT_TRUE(contains(r.out, "shrunk to 1\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "queue after shrink 1\n")) << r.out << queue();
+    EXPECT_FALSE(lines_with(r.err, "with the slurm manager").empty()) << r.err;
+    EXPECT_FALSE(lines_with(r.err, "is released: idle for 5 s").empty()) << r.err;
+    EXPECT_TRUE(queue_drained("")) << queue();
+}
+
 namespace {
 class slurm_stop : public ::testing::TestWithParam<std::string> {};
 } // namespace

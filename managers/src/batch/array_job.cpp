@@ -223,10 +223,10 @@ void write_private_file(const fs::path& path, const std::string& text) {
 
 std::string array_job_script(const std::string& header, const std::string& index_expression,
                              int first_id, const launcher::worker_command& cmd,
-                             const std::string& run_dir) {
+                             const std::string& run_dir, const std::string& job_end_lines) {
     std::ostringstream out;
     out << "#!/bin/sh\n"
-        << header << "index=" << index_expression << "\n"
+        << header << job_end_lines << "index=" << index_expression << "\n"
         << "log=" << shell_quote(run_dir) << "/worker-$index\n";
     launcher::worker_command worker = cmd;
     worker.dir.clear();

@@ -38,9 +38,11 @@ void write_private_file(const std::filesystem::path& path, const std::string& te
 
 /// The shell script of one element of an array: index from `index_expression` (e.g.
 /// "${SLURM_ARRAY_TASK_ID}"), DC_ID = first_id + index, the worker's output and exit status
-/// into run_dir/worker-INDEX.out and .status. `header` goes after the first line.
+/// into run_dir/worker-INDEX.out and .status. `header` goes after the first line;
+/// `job_end_lines` (shell) export DC_JOB_END, the job's end in seconds since the epoch, when
+/// it is known (the worker then leaves before its walltime: options::drain_before).
 std::string array_job_script(const std::string& header, const std::string& index_expression,
                              int first_id, const launcher::worker_command& cmd,
-                             const std::string& run_dir);
+                             const std::string& run_dir, const std::string& job_end_lines);
 
 } // namespace dc::managers

@@ -66,6 +66,20 @@ char pbs_job_state(const std::string& qstat_output) {
     return qstat_output[at + key.size()];
 }
 
+std::optional<long> walltime_seconds(const std::string& walltime) {
+    if (walltime.empty()) return std::nullopt;
+    long total = 0;
+    std::size_t parts = 0;
+    std::istringstream in(walltime);
+    for (std::string part; std::getline(in, part, ':');) {
+        if (part.empty() || part.size() > 6 ||
+            part.find_first_not_of("0123456789") != std::string::npos || ++parts > 3)
+            return std::nullopt;
+        total = total * 60 + std::stol(part);
+    }
+    return total;
+}
+
 bool pbs_job_over(char state) {
     return state == 'C' || state == 'E' || state == 'F' || state == '?';
 }
@@ -93,7 +107,12 @@ std::string pbs_manager::job_script(int first_id, int count, const launcher::wor
     out << "#PBS -j oe\n#PBS -o /dev/null\n#PBS -V\n";
     const std::string index = std::string("${") + (pbspro ? "PBS_ARRAY_INDEX" : "PBS_ARRAYID") +
                               ":-${SLURM_ARRAY_TASK_ID:-0}}";
-    return array_job_script(out.str(), index, first_id, cmd, run_dir);
+    // Torque gives the job PBS_WALLTIME (seconds); else the walltime asked for, if any.
+    const auto asked = walltime_seconds(s.walltime);
+    const std::string job_end =
+        "walltime=${PBS_WALLTIME:-" + (asked ? std::to_string(*asked) : "") + "}\n" +
+        "[ -n \"$walltime\" ] && DC_JOB_END=$(($(date +%s) + walltime)) && export DC_JOB_END\n";
+    return array_job_script(out.str(), index, first_id, cmd, run_dir, job_end);
 }
 
 std::vector<std::string> pbs_manager::qsub_command(int count,

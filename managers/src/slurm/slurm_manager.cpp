@@ -118,6 +118,11 @@ std::vector<std::unique_ptr<launched_worker>> slurm_manager::launch(const launch
     return step->workers();
 }
 
+// The job's end time, as Slurm has it (its time limit, or the partition's), in epoch seconds.
+const char* const slurm_job_end_lines =
+    "end=$(squeue -h -j \"$SLURM_JOB_ID\" -o %e 2>/dev/null)\n"
+    "[ -n \"$end\" ] && DC_JOB_END=$(date -d \"$end\" +%s 2>/dev/null) && export DC_JOB_END\n";
+
 std::vector<std::string> slurm_manager::sbatch_array_arguments(int count) const {
     const auto& s = settings_;
     std::vector<std::string> a{"--parsable", "--array=0-" + std::to_string(count - 1),
@@ -151,7 +156,7 @@ slurm_manager::launch_array(const launch_request& request) {
                                                        " worker(s) as a Slurm job array. Written "
                                                        "by dcrun; removed at the end of the run.\n",
                                                    "${SLURM_ARRAY_TASK_ID:-0}", request.first_id,
-                                                   cmd, run_dir.string());
+                                                   cmd, run_dir.string(), slurm_job_end_lines);
     auto args = sbatch_array_arguments(request.count);
     args.push_back(script_path.string());
     std::string text = sbatch;

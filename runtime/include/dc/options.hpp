@@ -39,6 +39,16 @@ struct options {
     /// dc::wait_for_workers waits for more). Each late worker's start-up timeout still counts
     /// from when its job runs; one that fails or times out is left out with a warning.
     int min_workers = 0;
+    /// A batch worker whose job ends (its walltime: the end time Slurm gives the job, PBS's
+    /// walltime) this many seconds from now takes no new pool work, finishes the calls it has
+    /// and leaves; pmap hands its remaining items to the others. 0: use workers until their
+    /// jobs end. A worker whose job has less than this left when it joins is used until the end.
+    double drain_before = 60.0;
+    /// Submit a replacement job (through the same manager) for each worker that leaves before
+    /// its walltime.
+    bool replace_workers = false;
+    /// Seconds a worker may stay idle before dc::adapt releases it (never below its minimum).
+    double idle_timeout = 60.0;
 };
 
 } // namespace dc

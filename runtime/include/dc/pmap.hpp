@@ -181,7 +181,10 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
                 auto worker = pool.try_take();
                 if (!worker && flying.empty())
                     worker = pool.take(); // throws when the pool is empty
-                if (!worker) break;
+                if (!worker) {
+                    detail::note_waiting_work(queue.size()); // dc::adapt may start workers
+                    break;
+                }
                 const std::size_t b = queue.back();
                 const std::size_t lo = b * batch, hi = std::min(xs.size(), lo + batch);
                 try {
@@ -229,6 +232,7 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
         guard.interrupted = true;
         throw;
     }
+    detail::note_waiting_work(0);
     bar.finish();
     return detail::unwrap(out);
 }

@@ -42,5 +42,13 @@ int myid();
 /// options::min_workers) or `timeout_seconds` have passed; returns whether it has them.
 /// Throws std::invalid_argument for a negative timeout.
 bool wait_for_workers(int n, double timeout_seconds);
+/// Keeps the number of workers between `min` and `max` (dask's adapt): while pool work waits
+/// for a worker (a pmap's batches, a worker_pool::take), more workers are started, up to
+/// `max`; a worker idle for options::idle_timeout is released, never going below `min`. New
+/// workers come from the manager and options of the latest addprocs (that manager must stay
+/// alive; under dcrun it is dcrun's): with a Slurm array or PBS, one small job each. Every
+/// decision is logged at info level with its reason. adapt(0, 0) stops adapting. Throws
+/// std::invalid_argument unless 0 <= min <= max, dc::error on a worker.
+void adapt(int min, int max);
 
 } // namespace dc

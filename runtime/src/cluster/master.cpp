@@ -97,24 +97,15 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         launcher::check_descriptors_for(static_cast<int>(existing) + n); // before anything starts
     }
     if (o.heartbeat < 0) throw std::invalid_argument("addprocs: heartbeat must be >= 0 seconds");
+    if (o.min_workers < 0) throw std::invalid_argument("addprocs: min_workers must be >= 0");
+    if (o.drain_before < 0 || o.idle_timeout < 0) {
+        throw std::invalid_argument("addprocs: drain_before and idle_timeout must be >= 0 seconds");
+    }
     auto ids = reserve_ids(manager, n, o.topology);
+    remember_source(manager, o);
     if (n == 0) return ids;
     rt.start_heartbeat(o.heartbeat);
-    DC_LOG(debug,
-           manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
-    try {
-        manager.set_step_log([](const std::string& step) { DC_LOG(debug, step); });
-        auto launched = manager.launch({ids.front(), n, make_command(o), print_worker_line});
-        std::lock_guard lock(mutex_);
-        for (auto& p : launched)
-            workers_[p->id()].process = std::move(p);
-    } catch (...) {
-        std::lock_guard lock(mutex_);
-        for (int id : ids)
-            workers_.erase(id);
-        throw;
-    }
-    if (o.min_workers < 0) throw std::invalid_argument("addprocs: min_workers must be >= 0");
+    launch(manager, ids, o);
     const auto need =
         o.min_workers > 0 ? std::min<std::size_t>(ids.size(), o.min_workers) : ids.size();
     const bool timed_out = wait_until_connected(manager.name(), ids, o.timeout, need);
@@ -133,12 +124,27 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     }
     DC_LOG(debug, up.size() << " of workers " << ids.front() << ".." << ids.back() << " connected; "
                             << starting.size() << " still starting");
-    if (!starting.empty()) {
-        late_followers_.emplace_back([this, name = manager.name(), starting, t = o.timeout] {
-            follow_late_workers(name, starting, t);
-        });
-    }
+    if (!starting.empty()) follow_late(manager.name(), starting, o.timeout);
     return up;
+}
+
+void master::launch(managers::cluster_manager& manager, const std::vector<int>& ids,
+                    const options& o) {
+    DC_LOG(debug,
+           manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
+    try {
+        manager.set_step_log([](const std::string& step) { DC_LOG(debug, step); });
+        auto launched = manager.launch(
+            {ids.front(), static_cast<int>(ids.size()), make_command(o), print_worker_line});
+        std::lock_guard lock(mutex_);
+        for (auto& p : launched)
+            workers_[p->id()].process = std::move(p);
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        for (int id : ids)
+            workers_.erase(id);
+        throw;
+    }
 }
 
 std::vector<int> master::reserve_ids(managers::cluster_manager& manager, int n, dc::topology t) {
@@ -183,6 +189,7 @@ void master::on_lost(int pid, const std::string& why) {
         workers_.erase(it);
     }
     DC_LOG(warn, "worker " << pid << " (" << process->describe() << ") terminated: " << why);
+    forget_walltime(pid);
     broadcast(encode_head(peer_removed_head{kind::peer_removed, pid}), pid);
 }
 
@@ -245,6 +252,7 @@ void master::rmprocs(const std::vector<int>& ids, std::chrono::milliseconds wait
 }
 
 void master::remove_all() {
+    stop_elastic();
     stop_following_late_workers();
     std::vector<int> ids;
     {
@@ -253,6 +261,7 @@ void master::remove_all() {
             ids.push_back(id);
     }
     rmprocs(ids, std::chrono::seconds(5));
+    forget_source();
     runtime::instance().io().stop_background();
 }
 

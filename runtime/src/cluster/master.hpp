@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace dc::detail {
@@ -40,6 +41,10 @@ public:
                  std::chrono::milliseconds waitfor = std::chrono::seconds(5));
     /// Removes every worker (finalize).
     void remove_all();
+    /// dc::adapt: keeps the worker count between min and max (cluster/elastic.cpp).
+    void adapt(int min, int max);
+    /// Keeps the manager dcrun named alive for the run: replacements and dc::adapt use it.
+    void keep_manager(std::unique_ptr<managers::cluster_manager> manager);
 
 private:
     struct worker {
@@ -47,12 +52,15 @@ private:
         bool connected = false;
         std::string refused; ///< why the handshake refused it
         peer_info info;
+        std::int64_t job_end = 0; ///< when its batch job ends (epoch seconds), 0: never
     };
 
     void start(const std::string& bind_hint);
     /// Sends the exit order to `ids` (see rmprocs) and forgets them.
     void tell_to_exit(const std::vector<int>& ids, std::chrono::milliseconds waitfor);
     launcher::worker_command make_command(const options& o) const;
+    /// Starts the reserved workers `ids` with `manager` (forgets them if it throws).
+    void launch(managers::cluster_manager& manager, const std::vector<int>& ids, const options& o);
     void on_hello(const std::shared_ptr<connection>& c, bytes&& body);
     void on_lost(int pid, const std::string& why);
     void broadcast(const bytes& frame, int except);
@@ -67,6 +75,30 @@ private:
     /// thread of its own until they are settled or the master stops.
     void follow_late_workers(const std::string& manager, std::vector<int> ids, double timeout);
     void stop_following_late_workers();
+    /// Runs follow_late_workers on a thread of its own (none once the master stops).
+    void follow_late(const std::string& manager, std::vector<int> ids, double timeout);
+
+    // cluster/elastic.cpp: workers leaving before their walltime, replacements, dc::adapt.
+    // One thread, started when first needed, looks every half second.
+    /// The manager and options later workers are started with (the latest addprocs').
+    void remember_source(managers::cluster_manager& manager, const options& o);
+    void forget_source();
+    /// A worker whose job ends at `job_end` drains options::drain_before seconds earlier.
+    void watch_walltime(int id, std::int64_t job_end);
+    void forget_walltime(int id);
+    void start_elastic_thread();
+    void stop_elastic();
+    void run_elastic();
+    /// Marks workers whose drain time has come as leaving; removes the drained ones (no call
+    /// of this process waits on them any more) and starts their replacements.
+    void drain_expiring(std::int64_t now, const std::unordered_set<int>& awaited);
+    /// dc::adapt's round: start workers below the minimum or while pool work waits; release
+    /// workers idle for options::idle_timeout above the minimum.
+    void adapt_size(const std::unordered_set<int>& awaited);
+    /// Starts n more workers with the remembered manager; `why` is logged. Never throws.
+    void launch_more(int n, const std::string& why);
+    /// Removes a leaving worker, logging `why`.
+    void release(int id, const std::string& why);
     /// Why workers of `ids` did not start ("" when all connected), grouped by cause, with the
     /// last output of the first of each group.
     std::string start_failure(const std::string& manager, const std::vector<int>& ids,
@@ -77,7 +109,7 @@ private:
 
     std::mutex mutex_;
     std::map<int, worker> workers_;
-    std::vector<std::thread> late_followers_;
+    std::vector<std::thread> late_followers_; // guarded by late_mutex_
     std::mutex late_mutex_;
     std::condition_variable late_cv_;
     bool stop_late_ = false;
@@ -87,6 +119,19 @@ private:
     std::string bind_address_;
     dc::topology topology_ = dc::topology::all_to_all;
     managers::local_manager local_;
+
+    std::mutex elastic_mutex_; // guards what follows
+    std::condition_variable elastic_cv_;
+    std::thread elastic_;
+    bool stop_elastic_ = false;
+    managers::cluster_manager* source_ = nullptr;
+    std::unique_ptr<managers::cluster_manager> kept_manager_;
+    options source_options_;
+    std::multimap<std::int64_t, int> drain_at_; ///< epoch second to start draining -> worker
+    std::map<int, std::int64_t> draining_;      ///< leaving worker -> its job's end
+    int adapt_min_ = 0;
+    int adapt_max_ = 0; ///< 0: not adapting
+    std::map<int, std::chrono::steady_clock::time_point> idle_since_;
 };
 
 } // namespace dc::detail

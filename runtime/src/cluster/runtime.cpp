@@ -73,7 +73,27 @@ void runtime::set_id(int id) noexcept {
 
 std::vector<int> runtime::ids() const {
     if (id() != 1 && peers_.knows(1)) return members_from_master();
-    return peers_.ids(id());
+    auto all = peers_.ids(id());
+    if (any_leaving_.load(std::memory_order_acquire)) {
+        std::lock_guard lock(leaving_mutex_);
+        std::erase_if(all, [this](int pid) { return leaving_.count(pid) != 0; });
+    }
+    return all;
+}
+
+void runtime::mark_leaving(int pid) {
+    {
+        std::lock_guard lock(leaving_mutex_);
+        if (!leaving_.insert(pid).second) return;
+        any_leaving_ = true;
+    }
+    ++membership_changes_;
+}
+
+bool runtime::leaving(int pid) const {
+    if (!any_leaving_.load(std::memory_order_acquire)) return false;
+    std::lock_guard lock(leaving_mutex_);
+    return leaving_.count(pid) != 0;
 }
 
 bool runtime::knows(int pid) const {
@@ -87,6 +107,11 @@ void runtime::add_process(const peer_info& info, const std::shared_ptr<connectio
 
 void runtime::remove_process(int pid, const std::string& why, bool close_link) {
     auto link = peers_.remove(pid);
+    {
+        std::lock_guard lock(leaving_mutex_);
+        leaving_.erase(pid);
+        any_leaving_ = !leaving_.empty();
+    }
     ++membership_changes_;
     auto failed = requests_.take_all_to(pid);
     if (link && close_link) {

@@ -22,8 +22,10 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace dc::detail {
@@ -68,6 +70,12 @@ public:
     /// Forgets a process and fails everything that waited on it. With `close_link` false the
     /// link stays open (so that a worker told to exit still runs what it has already received).
     void remove_process(int pid, const std::string& why, bool close_link = true);
+    /// Marks a worker as leaving (its job is about to end, or adapt releases it): it stays
+    /// linked and answers what it was sent, but ids() lists it no more and pools skip it.
+    void mark_leaving(int pid);
+    bool leaving(int pid) const override;
+    /// The processes that requests of this one still wait on.
+    std::unordered_set<int> awaited_processes() const { return requests_.awaited(); }
     /// Called after a process was lost (not removed on purpose); set by the master role.
     std::function<void(int pid, const std::string& why)> on_process_lost;
     /// Handles the first frame of a connection that is not a peer link; set by the master role.
@@ -147,6 +155,9 @@ private:
     pending_requests requests_;
     std::atomic<bool> exit_requested_{false};
     std::atomic<std::uint64_t> membership_changes_{0};
+    mutable std::mutex leaving_mutex_;
+    std::unordered_set<int> leaving_;
+    std::atomic<bool> any_leaving_{false};
     std::unique_ptr<heartbeat> heartbeat_; // last: stops before the engine it watches goes
 };
 

@@ -202,15 +202,27 @@ void master::follow_late_workers(const std::string& manager, std::vector<int> id
     }
 }
 
+void master::follow_late(const std::string& manager, std::vector<int> ids, double timeout) {
+    std::lock_guard lock(late_mutex_);
+    if (stop_late_) return;
+    late_followers_.emplace_back([this, manager, ids = std::move(ids), timeout] {
+        follow_late_workers(manager, ids, timeout);
+    });
+}
+
 void master::stop_following_late_workers() {
     {
         std::lock_guard lock(late_mutex_);
         stop_late_ = true;
     }
     late_cv_.notify_all();
-    for (auto& t : late_followers_)
+    std::vector<std::thread> followers;
+    {
+        std::lock_guard lock(late_mutex_);
+        followers.swap(late_followers_);
+    }
+    for (auto& t : followers)
         t.join();
-    late_followers_.clear();
     std::lock_guard lock(late_mutex_);
     stop_late_ = false;
 }
@@ -258,6 +270,7 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
         } else {
             it->second.connected = true;
             it->second.info = {hello.id, hello.host, hello.addresses};
+            it->second.job_end = hello.job_end;
             welcome = {true, "", hello.id, static_cast<std::int32_t>(topology_), {}};
         }
     }
@@ -273,6 +286,7 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
     authenticate(*c, hello.id);
     rt.add_process({hello.id, hello.host, hello.addresses}, c);
     c->send(frame);
+    if (hello.job_end > 0) watch_walltime(hello.id, hello.job_end);
 }
 
 } // namespace dc::detail

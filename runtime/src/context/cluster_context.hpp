@@ -43,6 +43,8 @@ public:
     virtual bool knows(int pid) const = 0;
     /// Changes whenever ids() may have changed (a pool looks at ids() again only then).
     virtual std::uint64_t membership_epoch() const noexcept { return 0; }
+    /// Whether a worker is leaving (it finishes what it has, but takes no new pool work).
+    virtual bool leaving(int /*pid*/) const { return false; }
 
     // ---- what runs here
     /// Progress and waits (see engine/engine.hpp).

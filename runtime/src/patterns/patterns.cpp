@@ -7,10 +7,30 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 
 namespace dc::detail {
+
+namespace {
+std::atomic<std::size_t> waiting_units{0};
+std::atomic<std::int64_t> waiting_noted{0}; ///< steady_clock ticks
+} // namespace
+
+void note_waiting_work(std::size_t units) noexcept {
+    waiting_units.store(units, std::memory_order_relaxed);
+    waiting_noted.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                        std::memory_order_relaxed);
+}
+
+std::size_t waiting_work(std::chrono::steady_clock::duration recently) noexcept {
+    const auto noted = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(waiting_noted.load(std::memory_order_relaxed)));
+    if (std::chrono::steady_clock::now() - noted > recently) return 0;
+    return waiting_units.load(std::memory_order_relaxed);
+}
 
 std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states) {
     std::size_t found = 0;

@@ -4,6 +4,7 @@
 #include "engine/engine.hpp"
 #include "futures/value_store.hpp"
 
+#include <dc/detail/patterns.hpp>
 #include <dc/errors.hpp>
 #include <dc/procs.hpp>
 
@@ -70,11 +71,19 @@ std::size_t worker_pool::size() const {
 std::optional<int> worker_pool::try_take() {
     std::lock_guard lock(state_->mutex);
     state_->refresh();
-    if (state_->idle.empty()) return std::nullopt;
-    int id = state_->idle.front();
-    state_->idle.pop_front();
-    state_->busy.insert(id);
-    return id;
+    const auto& here = detail::cluster_context::current();
+    while (!state_->idle.empty()) {
+        const int id = state_->idle.front();
+        state_->idle.pop_front();
+        if (here.leaving(id)) { // its job is about to end, or adapt releases it
+            state_->members.erase(id);
+            continue;
+        }
+        state_->busy.insert(id);
+        return id;
+    }
+    detail::note_waiting_work(1);
+    return std::nullopt;
 }
 
 int worker_pool::take() {

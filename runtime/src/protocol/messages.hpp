@@ -59,8 +59,9 @@ struct hello_msg {
     std::string host;
     std::string build_id;
     std::vector<std::string> addresses; ///< where peers reach this worker
+    std::int64_t job_end = 0;           ///< when its batch job ends (epoch seconds), 0: never
     template <class A> void serialize(A& ar) {
-        ar(magic, cookie, id, os_pid, host, build_id, addresses);
+        ar(magic, cookie, id, os_pid, host, build_id, addresses, job_end);
     }
 };
 

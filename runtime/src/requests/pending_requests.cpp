@@ -47,4 +47,12 @@ std::size_t pending_requests::size() const {
     return pending_.size();
 }
 
+std::unordered_set<int> pending_requests::awaited() const {
+    std::unordered_set<int> pids;
+    std::lock_guard lock(mutex_);
+    for (const auto& [req, p] : pending_)
+        pids.insert(p.pid);
+    return pids;
+}
+
 } // namespace dc::detail

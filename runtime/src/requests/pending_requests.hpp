@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace dc::detail {
@@ -30,6 +31,8 @@ public:
     /// Takes out every request made to `pid` (it has gone): their states, to fail them.
     std::vector<std::shared_ptr<ref_state>> take_all_to(int pid);
     std::size_t size() const;
+    /// The processes asked by the requests still unanswered.
+    std::unordered_set<int> awaited() const;
 
 private:
     struct pending {

@@ -95,6 +95,15 @@ int worker_id() {
     return std::atoi(required(env::worker_id).c_str());
 }
 
+/// When this worker's batch job ends (DC_JOB_END, written by the job script), 0 if unknown.
+std::int64_t job_end() {
+    const auto text = env::get(env::job_end);
+    if (!text || text->empty()) return 0;
+    char* end = nullptr;
+    const long long when = std::strtoll(text->c_str(), &end, 10);
+    return *end == '\0' && when > 0 ? when : 0;
+}
+
 /// The cookie from the first line of standard input (remote workers: never on a command line).
 std::string cookie_from_stdin() {
     std::string line;
@@ -182,8 +191,8 @@ void serve_as_worker() {
         give_up(std::string("cannot listen for peers: ") + e.what());
     }
     auto master = connect_to_master(master_addresses);
-    hello_msg hello{protocol_magic, rt.cookie(),     id,       ::getpid(),
-                    rt.host(),      main_build_id(), addresses};
+    hello_msg hello{protocol_magic, rt.cookie(),     id,        ::getpid(),
+                    rt.host(),      main_build_id(), addresses, job_end()};
     bytes frame{static_cast<char>(kind::hello)};
     encode_into(frame, hello);
     try {

@@ -2,7 +2,9 @@
 
 #include <dc/dc.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -74,7 +76,83 @@ int throws_on_worker(int x) {
     return x;
 }
 
+/// A pmap of ITEMS items of MS milliseconds each, one item a batch, no retries: with
+/// --drain-before it outlasts the workers' jobs, which drain and are replaced.
+int walltime_mode(int argc, char** argv) {
+    const int count = argc > 2 ? std::atoi(argv[2]) : 40;
+    const int ms = argc > 3 ? std::atoi(argv[3]) : 250;
+    std::vector<std::pair<int, int>> items; // {x, milliseconds}
+    for (int x = 1; x <= count; ++x)
+        items.emplace_back(x, ms);
+    dc::pmap_options o;
+    o.batch_size = 1;
+    const auto who = dc::pmap(
+        [](const std::pair<int, int>& item) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(item.second));
+            return item.first * 1000 + dc::myid();
+        },
+        items, o);
+    std::set<int> ran;
+    int wrong = 0;
+    for (std::size_t i = 0; i < who.size(); ++i) {
+        wrong += who[i] / 1000 == items[i].first ? 0 : 1;
+        ran.insert(who[i] % 1000);
+    }
+    std::cout << "pmap done: " << who.size() << " items, " << wrong << " wrong, ran on "
+              << ran.size() << " processes" << std::endl;
+    return wrong == 0 ? 0 : 1;
+}
+
+/// The output of a shell command, trimmed ("" when there is none).
+std::string command_output(const std::string& command) {
+    std::string out;
+    if (FILE* p = ::popen(command.c_str(), "r")) {
+        char buffer[256];
+        while (std::fgets(buffer, sizeof buffer, p))
+            out += buffer;
+        ::pclose(p);
+    }
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
+        out.pop_back();
+    return out;
+}
+
+/// Run with --adapt MIN:MAX: a pmap of ITEMS items of MS milliseconds grows the cluster; then
+/// it waits (up to 60 s) until idle workers are released down to MIN. QUEUE (a shell command
+/// that counts the worker jobs) is printed at the peak and after the shrink.
+int adapt_mode(int argc, char** argv) {
+    const int count = argc > 2 ? std::atoi(argv[2]) : 60;
+    const int ms = argc > 3 ? std::atoi(argv[3]) : 200;
+    const int min = argc > 4 ? std::atoi(argv[4]) : 1;
+    const std::string queue = argc > 5 ? argv[5] : "";
+    std::cout << "at start " << dc::nworkers() << std::endl;
+    const auto who = dc::pmap(
+        [](int milliseconds) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+            return dc::myid();
+        },
+        std::vector<int>(static_cast<std::size_t>(count), ms));
+    const std::set<int> ran(who.begin(), who.end());
+    std::cout << "pmap ran on " << ran.size() << " workers; nworkers " << dc::nworkers()
+              << std::endl;
+    if (!queue.empty()) std::cout << "queue at peak " << command_output(queue) << std::endl;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (dc::nworkers() > min && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::cout << "shrunk to " << dc::nworkers() << std::endl;
+    if (queue.empty()) return 0;
+    std::string jobs = command_output(queue);
+    while (jobs != std::to_string(min) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        jobs = command_output(queue);
+    }
+    std::cout << "queue after shrink " << jobs << std::endl;
+    return 0;
+}
+
 int run(const std::string& mode, int argc, char** argv) {
+    if (mode == "walltime") return walltime_mode(argc, argv);
+    if (mode == "adapt") return adapt_mode(argc, argv);
     if (mode == "where") { // where each worker runs, then a call from each worker to the next
         std::cout << "nprocs " << dc::nprocs() << std::endl;
         const auto ws = dc::workers();

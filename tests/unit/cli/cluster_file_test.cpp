@@ -54,8 +54,14 @@ TEST(cluster_file, the_example_files_are_valid) {
     EXPECT_EQ(ssh.settings.ssh.hosts[1].port, 2222);
     EXPECT_TRUE(ssh.settings.ssh.hosts[2].auto_count);
     EXPECT_EQ(ssh.settings.ssh.host_key_check, "strict");
-    EXPECT_EQ(read_cluster_file(dir + "/slurm.yaml").settings.slurm.ntasks_per_node, 4);
-    EXPECT_EQ(read_cluster_file(dir + "/pbs.yaml").settings.pbs.dialect, "torque");
+    const auto slurm = read_cluster_file(dir + "/slurm.yaml");
+    EXPECT_EQ(slurm.settings.slurm.ntasks_per_node, 4);
+    EXPECT_EQ(slurm.drain_before, 120.0);
+    EXPECT_EQ(slurm.replace_workers, true);
+    const auto pbs = read_cluster_file(dir + "/pbs.yaml");
+    EXPECT_EQ(pbs.settings.pbs.dialect, "torque");
+    EXPECT_EQ(pbs.adapt, "1:16");
+    EXPECT_EQ(pbs.idle_timeout, 300.0);
 }
 
 TEST(cluster_file, an_unknown_key_is_placed_and_a_near_one_suggested) {
@@ -74,6 +80,10 @@ TEST(cluster_file, a_wrong_type_says_what_was_expected) {
         error_for("e.toml", "workers = \"4\"\n").find(":1:11: 'workers' must be a whole number"),
         std::string::npos);
     EXPECT_NE(error_for("f.yaml", "timeout: -3\n").find("positive number of seconds"),
+              std::string::npos);
+    EXPECT_EQ(error_for("g.yaml", "adapt: \"6:1\"\n").substr(0, 70),
+              ":1:8: 'adapt' must be MIN:MAX with 0 <= MIN <= MAX and MAX >= 1\n  hint");
+    EXPECT_NE(error_for("h.toml", "replace_workers = \"yes\"\n").find(":1:19: 'replace_workers'"),
               std::string::npos);
     EXPECT_NE(error_for("f2.yaml", "heartbeat: often\n")
                   .find(":1:12: 'heartbeat' must be a positive number of seconds"),

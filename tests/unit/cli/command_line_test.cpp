@@ -58,6 +58,12 @@ TEST(command_line, fixed_choices_and_numbers_are_checked_by_the_parser) {
     EXPECT_THROW(parsed({"--heartbeat", "-2", "./app"}), CLI::ValidationError);
     EXPECT_THROW(parsed({"--heartbeat", "soon", "./app"}), CLI::ValidationError);
     EXPECT_NO_THROW(parsed({"--heartbeat", "0", "./app"}));
+    EXPECT_THROW(parsed({"--drain-before", "-1", "./app"}), CLI::ValidationError);
+    EXPECT_NO_THROW(parsed({"--drain-before", "0", "--replace-workers", "./app"}));
+    EXPECT_THROW(parsed({"--adapt", "6", "./app"}), CLI::ValidationError);
+    EXPECT_THROW(parsed({"--adapt", "4:2", "./app"}), CLI::ValidationError);
+    EXPECT_NO_THROW(parsed({"--adapt", "1:6", "--idle-timeout", "30", "./app"}));
+    EXPECT_THROW(parsed({"--idle-timeout", "0", "./app"}), CLI::ValidationError);
     EXPECT_THROW(parsed({"--env", "NOEQUALS", "./app"}), CLI::ValidationError);
     EXPECT_THROW(parsed({"--exeflags", "'open", "./app"}), CLI::ValidationError);
     EXPECT_NO_THROW(parsed({"-p", "auto", "--manager", "pbs", "./app"}));

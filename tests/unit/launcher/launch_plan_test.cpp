@@ -23,7 +23,18 @@ TEST(launch_plan, every_field_survives_the_environment) {
     p.topology = "master_worker";
     p.log_level = "debug";
     p.bind_to = "10.0.0.0/8";
+    p.drain_before = 90;
+    p.replace_workers = true;
+    p.adapt = "1:6";
+    p.idle_timeout = 30;
     EXPECT_EQ(decode_launch_plan(encode_launch_plan(p)), p);
+}
+
+TEST(launch_plan, adapt_ranges_are_min_colon_max) {
+    EXPECT_EQ(dc::launcher::parse_adapt_range("1:6"), std::make_pair(1, 6));
+    EXPECT_EQ(dc::launcher::parse_adapt_range("0:1"), std::make_pair(0, 1));
+    for (const char* bad : {"", "6", "3:1", "0:0", "-1:4", "1:", ":4", "1:6:8", "a:b", "1 :6"})
+        EXPECT_FALSE(dc::launcher::parse_adapt_range(bad)) << bad;
 }
 
 TEST(launch_plan, defaults_write_only_the_worker_count) {

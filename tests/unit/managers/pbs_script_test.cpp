@@ -71,3 +71,13 @@ TEST(pbs_script, settings_survive_the_trip_from_dcrun_to_the_master) {
     EXPECT_EQ(back.select, "1:ncpus=4");
     EXPECT_EQ(back.extra, s.extra);
 }
+
+TEST(pbs_script, walltimes_are_read_as_seconds) {
+    using dc::managers::walltime_seconds;
+    EXPECT_EQ(walltime_seconds("01:00:00"), 3600);
+    EXPECT_EQ(walltime_seconds("48:30:05"), 48 * 3600 + 30 * 60 + 5);
+    EXPECT_EQ(walltime_seconds("10:00"), 600);
+    EXPECT_EQ(walltime_seconds("90"), 90);
+    for (const char* bad : {"", "1:2:3:4", "1h", "::", "01:-5:00"})
+        EXPECT_FALSE(walltime_seconds(bad)) << bad;
+}

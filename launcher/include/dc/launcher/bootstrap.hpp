@@ -23,6 +23,9 @@ inline constexpr const char* topology = "DC_TOPOLOGY"; ///< "all_to_all" or "mas
 inline constexpr const char* cookie_on_stdin = "DC_COOKIE_ON_STDIN";
 /// A 0600 file whose first line is the cookie (batch jobs that start long after submission).
 inline constexpr const char* cookie_file = "DC_COOKIE_FILE";
+/// When the worker's batch job ends (its walltime), in seconds since the epoch; written by the
+/// job script of the batch managers (Slurm arrays, PBS), unset when the job has no limit.
+inline constexpr const char* job_end = "DC_JOB_END";
 // dcrun -> master (and inherited by workers where it makes sense).
 inline constexpr const char* procs = "DC_LAUNCH_PROCS"; ///< number of local workers to start
 inline constexpr const char* exename = "DC_LAUNCH_EXENAME";
@@ -34,6 +37,10 @@ inline constexpr const char* timeout = "DC_LAUNCH_TIMEOUT";
 inline constexpr const char* heartbeat = "DC_HEARTBEAT";
 /// addprocs returns once this many workers are up; the others join as they start.
 inline constexpr const char* min_workers = "DC_LAUNCH_MIN_WORKERS";
+inline constexpr const char* drain_before = "DC_LAUNCH_DRAIN_BEFORE";       ///< seconds
+inline constexpr const char* replace_workers = "DC_LAUNCH_REPLACE_WORKERS"; ///< "1" when set
+inline constexpr const char* adapt = "DC_LAUNCH_ADAPT";                     ///< "MIN:MAX"
+inline constexpr const char* idle_timeout = "DC_LAUNCH_IDLE_TIMEOUT";       ///< seconds
 inline constexpr const char* manager = "DC_LAUNCH_MANAGER"; ///< local (default), ssh, slurm, pbs
 inline constexpr const char* manager_settings = "DC_LAUNCH_MANAGER_SETTINGS"; ///< its settings
 inline constexpr const char* log_level = "DC_LOG_LEVEL";

@@ -9,6 +9,7 @@
 #include <dc/managers/config_section.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,8 @@ std::vector<std::pair<std::string, std::string>> pbs_resources(const pbs_setting
 char pbs_job_state(const std::string& qstat_output);
 /// True for a job that has left the queue or was not found ('C', 'E', 'F', '?').
 bool pbs_job_over(char state);
+/// Seconds of a PBS walltime ([[HH:]MM:]SS), or nothing when it is empty or malformed.
+std::optional<long> walltime_seconds(const std::string& walltime);
 
 class pbs_manager final : public cluster_manager {
 public:

@@ -17,6 +17,12 @@ std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states);
 /// Waits until every one of `states` is settled. Never throws.
 void wait_for_all(const std::vector<std::shared_ptr<ref_state>>& states) noexcept;
 
+/// Pool work is waiting for a worker: `units` batches (or takes) found none idle just now.
+/// dc::adapt starts workers while work waits. Costs a clock read and two relaxed stores.
+void note_waiting_work(std::size_t units) noexcept;
+/// The units last noted, if noted within `recently` (else 0).
+std::size_t waiting_work(std::chrono::steady_clock::duration recently) noexcept;
+
 /// {demangled type, what()} of the exception being handled (call inside a catch block).
 std::pair<std::string, std::string> describe_current_exception();
 
