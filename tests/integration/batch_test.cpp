@@ -85,6 +85,22 @@ TEST(pbs, workers_queued_behind_a_blocker_join_a_running_pmap) {
     EXPECT_TRUE(queue_empty()) << queue();
 }
 
+// --adapt with PBS: each new worker is a small job of its own (qsub), released when idle.
+TEST(pbs, adapt_submits_worker_jobs_while_work_waits_and_releases_idle_ones) {
+    work_dir dir;
+    const std::string count = "squeue -h -n dcrun-workers -t PD,R -o %i | wc -l";
+    auto r = dcrun_in(dir.path, {"--manager", "pbs", "--adapt", "1:4", "--idle-timeout", "3",
+                                 "--log-level", "info", TEST_APP_PATH, "adapt", "40", "500", "1",
+                                 count});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "at start 1\n")) << r.out;
+    EXPECT_TRUE(lines_with(r.out, "pmap ran on 1 workers").empty()) << r.out << r.err;
+    EXPECT_FALSE(lines_with(r.err, "with the pbs manager").empty()) << r.err;
+    EXPECT_TRUE(contains(r.out, "shrunk to 1\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "queue after shrink 1\n")) << r.out << queue();
+    EXPECT_TRUE(queue_empty()) << queue();
+}
+
 TEST(pbs, a_launch_failure_names_the_job_and_index_and_qdel_cleans_up) {
     work_dir dir;
     auto r = dcrun_in(dir.path, {"--manager", "pbs", "-n", "2", "--exename", "/bin/false",

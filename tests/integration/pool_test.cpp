@@ -4,10 +4,12 @@
 
 #include "file_gate.hpp"
 
+#include <algorithm>
 #include <any>
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -169,4 +171,61 @@ TEST_F(cluster_test, rmprocs_on_a_worker_throws) {
         ids_[0], ids_[1]);
     EXPECT_NE(message.find("only the master (process 1)"), std::string::npos) << message;
     EXPECT_EQ(dc::nworkers(), 2);
+}
+
+namespace {
+
+int pause_then_who(int milliseconds) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+    return dc::myid();
+}
+
+/// Waits (up to 30 s) until the cluster has `n` workers.
+bool settles_at(int n) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (dc::nworkers() != n && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    return dc::nworkers() == n;
+}
+
+} // namespace
+
+// In this process, so that ThreadSanitizer sees the adapt thread next to a pmap.
+TEST_F(cluster_test, a_pool_under_adapt_grows_while_work_waits_then_releases_idle_workers) {
+    dc::options o;
+    o.idle_timeout = 1;
+    dc::addprocs(0, o); // the options later workers get
+    dc::adapt(2, 4);
+    const auto who = dc::pmap(pause_then_who, std::vector<int>(60, 50));
+    const std::set<int> ran(who.begin(), who.end());
+    EXPECT_GT(ran.size(), 2U) << "adapt started no worker";
+    EXPECT_TRUE(settles_at(2)) << dc::nworkers() << " workers, not released down to 2";
+    dc::adapt(0, 0);
+}
+
+// A worker whose job "ends" in 6 s, drained 3 s before (2 to 3 s from now: the end is in whole
+// seconds): it leaves the pool while a 4 s pmap runs, and a replacement (whose own end is then
+// too close to drain) takes its place.
+TEST_F(cluster_test, a_pool_loses_a_draining_worker_and_gains_its_replacement) {
+    const auto end = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count() +
+                     6;
+    dc::options o;
+    o.env["DC_JOB_END"] = std::to_string(end);
+    o.drain_before = 3;
+    o.replace_workers = true;
+    const int draining = dc::addprocs(1, o).at(0);
+    const auto who = dc::pmap(pause_then_who, std::vector<int>(120, 100));
+    const std::set<int> ran(who.begin(), who.end());
+    EXPECT_TRUE(ran.count(draining)) << "the draining worker never ran";
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    auto now = dc::workers();
+    while ((std::count(now.begin(), now.end(), draining) || now.size() != 3) &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+        now = dc::workers();
+    }
+    EXPECT_EQ(std::count(now.begin(), now.end(), draining), 0) << "the worker did not leave";
+    EXPECT_EQ(now.size(), 3U) << "no replacement joined";
 }

@@ -87,11 +87,18 @@ void master::watch_walltime(int id, std::int64_t job_end) {
     if (before <= 0) return;
     const std::int64_t drain_at = job_end - static_cast<std::int64_t>(std::ceil(before));
     if (drain_at <= now) {
+        const bool first = !warned_short_job_;
+        warned_short_job_ = true;
         lock.unlock();
+        if (!first) { // one warning a run, not one a worker of a large array
+            DC_LOG(debug, "worker " << id << ": its job ends in " << job_end - now << " s");
+            return;
+        }
         DC_LOG(warn, "worker " << id << ": its job ends in " << job_end - now
                                << " s, sooner than the drain time (" << before
                                << " s): it is used until its job ends (give the worker jobs "
-                                  "more time than --drain-before)");
+                                  "more time than --drain-before; other such workers are not "
+                                  "reported)");
         return;
     }
     drain_at_.emplace(drain_at, id);
@@ -231,22 +238,7 @@ void master::adapt_size(const std::unordered_set<int>& awaited) {
         idle_since_.clear();
         return;
     }
-    const auto now = steady::now();
-    const auto limit =
-        std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(idle_limit));
-    std::vector<int> idle;
-    {
-        std::lock_guard lock(elastic_mutex_);
-        std::map<int, steady::time_point> since;
-        for (int id : up) {
-            if (awaited.count(id)) continue;
-            auto it = idle_since_.find(id);
-            const auto t = it == idle_since_.end() ? now : it->second;
-            since.emplace(id, t);
-            if (now - t >= limit) idle.push_back(id);
-        }
-        idle_since_.swap(since);
-    }
+    auto idle = idle_for(up, awaited, idle_limit);
     const std::size_t spare = up.size() > static_cast<std::size_t>(min) ? up.size() - min : 0;
     idle.resize(std::min(idle.size(), spare));
     for (int id : idle) {
@@ -257,6 +249,26 @@ void master::adapt_size(const std::unordered_set<int>& awaited) {
         draining_[id] = no_job_end;
         idle_since_.erase(id);
     }
+}
+
+// Oldest first (ids ascend): in a batch system, the jobs with the least time left.
+std::vector<int> master::idle_for(const std::vector<int>& up,
+                                  const std::unordered_set<int>& awaited, double seconds) {
+    const auto now = steady::now();
+    const auto limit =
+        std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(seconds));
+    std::vector<int> idle;
+    std::lock_guard lock(elastic_mutex_);
+    std::map<int, steady::time_point> since;
+    for (int id : up) {
+        if (awaited.count(id)) continue;
+        auto it = idle_since_.find(id);
+        const auto t = it == idle_since_.end() ? now : it->second;
+        since.emplace(id, t);
+        if (now - t >= limit) idle.push_back(id);
+    }
+    idle_since_.swap(since);
+    return idle;
 }
 
 void master::launch_more(int n, const std::string& why) {

@@ -95,6 +95,9 @@ private:
     /// dc::adapt's round: start workers below the minimum or while pool work waits; release
     /// workers idle for options::idle_timeout above the minimum.
     void adapt_size(const std::unordered_set<int>& awaited);
+    /// The workers of `up` that no call has waited on for `seconds` (tracked across rounds).
+    std::vector<int> idle_for(const std::vector<int>& up, const std::unordered_set<int>& awaited,
+                              double seconds);
     /// Starts n more workers with the remembered manager; `why` is logged. Never throws.
     void launch_more(int n, const std::string& why);
     /// Removes a leaving worker, logging `why`.
@@ -129,6 +132,7 @@ private:
     options source_options_;
     std::multimap<std::int64_t, int> drain_at_; ///< epoch second to start draining -> worker
     std::map<int, std::int64_t> draining_;      ///< leaving worker -> its job's end
+    bool warned_short_job_ = false;             ///< a job too short to drain was reported
     int adapt_min_ = 0;
     int adapt_max_ = 0; ///< 0: not adapting
     std::map<int, std::chrono::steady_clock::time_point> idle_since_;
