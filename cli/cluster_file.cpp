@@ -20,9 +20,9 @@ using managers::config_node;
 
 std::vector<std::string> top_keys() {
     std::vector<std::string> keys{
-        "manager",     "workers",      "exename",         "exeflags", "dir",
-        "env",         "timeout",      "topology",        "bind_to",  "heartbeat",
-        "min_workers", "drain_before", "replace_workers", "adapt",    "idle_timeout"};
+        "manager",         "workers",  "exename",      "exeflags",  "dir",         "env",
+        "timeout",         "topology", "bind_to",      "heartbeat", "min_workers", "drain_before",
+        "replace_workers", "adapt",    "idle_timeout", "trace"};
     for (const auto& entry : managers::manager_registry()) {
         if (!entry.section.empty()) keys.emplace_back(entry.section);
     }
@@ -78,6 +78,8 @@ cluster_file read_cluster_file(const std::string& path) {
             }
         } else if (key == "idle_timeout") {
             f.idle_timeout = r.seconds(v, key);
+        } else if (key == "trace") {
+            f.trace = r.text(v, key);
         } else if (key == "topology") {
             f.topology = r.choice(v, key, {"all_to_all", "master_worker"});
         } else if (key == "bind_to") {

@@ -27,6 +27,7 @@ struct cluster_file {
     std::optional<bool> replace_workers; ///< a new job for each worker that leaves so
     std::optional<std::string> adapt;    ///< "MIN:MAX"
     std::optional<double> idle_timeout;  ///< seconds before adapt releases an idle worker
+    std::optional<std::string> trace;    ///< timeline file
     managers::manager_settings settings; ///< the managers' sections
 };
 

@@ -102,6 +102,7 @@ void apply_cluster_file(const std::string& path, run_options& o) {
     if (!o.replace_workers && f.replace_workers) o.replace_workers = *f.replace_workers;
     if (o.adapt.empty() && f.adapt) o.adapt = *f.adapt;
     if (o.idle_timeout == 0 && f.idle_timeout) o.idle_timeout = *f.idle_timeout;
+    if (o.trace.empty() && f.trace) o.trace = *f.trace;
     if (o.topology.empty() && f.topology) o.topology = *f.topology;
     if (o.bind_to.empty() && f.bind_to) o.bind_to = *f.bind_to;
     std::vector<std::string> env;
@@ -187,6 +188,7 @@ launcher::launch_plan plan_launch(const run_options& o) {
     if (o.drain_before >= 0) plan.drain_before = o.drain_before;
     plan.replace_workers = o.replace_workers;
     plan.adapt = o.adapt;
+    if (!o.trace.empty()) plan.trace = std::filesystem::absolute(o.trace).string();
     if (o.idle_timeout > 0) plan.idle_timeout = o.idle_timeout;
     plan.topology = o.topology;
     plan.log_level = o.log_level;

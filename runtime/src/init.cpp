@@ -171,6 +171,7 @@ options options_from(const launcher::launch_plan& plan) {
     if (plan.drain_before) o.drain_before = *plan.drain_before;
     o.replace_workers = plan.replace_workers;
     if (plan.idle_timeout) o.idle_timeout = *plan.idle_timeout;
+    o.trace = plan.trace;
     if (plan.topology == "master_worker") o.topology = topology::master_worker;
     return o;
 }
@@ -229,6 +230,10 @@ void init(int /*argc*/, char** /*argv*/) {
     std::atexit(finalize_at_exit);
     finalize_on_stop_signals();
     default_terminate = std::set_terminate(print_uncaught_remote_error);
+    if (auto trace = env::get(env::trace); trace && !trace->empty()) { // without dcrun
+        m.start_trace(*trace);
+        ::unsetenv(env::trace);
+    }
     start_requested_workers();
 }
 

@@ -49,6 +49,11 @@ struct options {
     bool replace_workers = false;
     /// Seconds a worker may stay idle before dc::adapt releases it (never below its minimum).
     double idle_timeout = 60.0;
+    /// Write a timeline of the run to this file at the end (Chrome trace-event JSON, which
+    /// Perfetto UI and chrome://tracing open; `dcrun report` makes a page of it): every remote
+    /// call where it ran and the caller's wait for it, launch steps, workers joining and
+    /// leaving. "" (the default): no timeline, unless the DC_TRACE variable names a file.
+    std::string trace;
 };
 
 } // namespace dc

@@ -5,6 +5,7 @@
 #include "futures/answers.hpp"
 #include "futures/value_store.hpp"
 #include "protocol/heads.hpp"
+#include "trace/trace_log.hpp"
 #include "util/log.hpp"
 
 #include <dc/detail/byte_stream.hpp>
@@ -12,6 +13,11 @@
 #include <dc/errors.hpp>
 
 namespace dc::detail {
+
+namespace {
+/// The traced name of the call run_call ran last on this thread.
+thread_local std::uint32_t traced_name = 0;
+} // namespace
 
 bool run_call(int self, const std::string& host, const function_id& fn, std::span<const char> args,
               bytes& out) {
@@ -28,8 +34,10 @@ bool run_call(int self, const std::string& host, const function_id& fn, std::spa
     interruptible_call interruptible;
     try {
         invoke(fn, args, out);
+        if (trace::enabled()) traced_name = trace::function_name(fn); // while the name is noted
         return false;
     } catch (...) {
+        if (trace::enabled()) traced_name = trace::function_name(fn);
         out.clear();
         encode_into(out, describe_failed_call(self, host, fn));
         return true;
@@ -42,7 +50,22 @@ void execute_call(cluster_context& here, connection& from, std::span<const char>
     if (call.mode == call_mode::store) here.store().expect(call.req);
 
     bytes out;
+    const bool traced = trace::enabled();
+    const std::int64_t started = traced ? trace::now_ns() : 0;
     const bool is_error = here.run_call(call.fn, frame.subspan(args_at), out);
+    if (traced) {
+        trace::event e;
+        e.kind = trace::what::call_run;
+        e.at_ns = started;
+        e.duration_ns = trace::now_ns() - started;
+        e.id = call.req;
+        e.bytes_in = frame.size() - args_at;
+        e.bytes_out = out.size();
+        e.name = traced_name;
+        e.peer = from.peer_id;
+        e.failed = is_error;
+        trace::record(e);
+    }
     const auto answer_kind = call.mode == call_mode::fetch ? kind::result : kind::done;
     const bytes head = encode_head(answer_head{answer_kind, call.req, is_error});
     try {

@@ -5,6 +5,7 @@
 #include "errors/remote_error.hpp"
 #include "futures/value_store.hpp"
 #include "protocol/heads.hpp"
+#include "trace/trace_log.hpp"
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
@@ -30,6 +31,7 @@ std::shared_ptr<ref_state> send_call_frame(cluster_context& rt, int pid, const f
                                             mode == call_mode::store ? ref_state::arrival::done
                                                                      : ref_state::arrival::value);
         in_flight = rt.expect(req, pid, state);
+        if (trace::enabled()) trace::call_sent(req, pid, fn, head.size() + rest.size());
     }
     try {
         rt.send(pid, head, rest);

@@ -9,6 +9,7 @@
 #include "futures/answers.hpp"
 #include "peers/handshake.hpp"
 #include "protocol/heads.hpp"
+#include "trace/trace_log.hpp"
 #include "util/log.hpp"
 
 #include <dc/detail/byte_stream.hpp>
@@ -55,6 +56,9 @@ void runtime::on_frame(const std::shared_ptr<connection>& from, bytes&& body) {
         return io().wake(); // sleeping waits recheck
     }
     case kind::ping: // reading it was the point
+        return;
+    case kind::trace_chunk:
+        if (id() == 1) trace::add_chunk(decode_as<trace::chunk>(in.subspan(1)));
         return;
     case kind::peer_query:
     case kind::members_query:
@@ -110,6 +114,7 @@ void runtime::on_answer(std::span<const char> frame, bytes&& body) {
     const auto a = decode_head<answer_head>(frame, &payload);
     auto state = requests_.take(a.req);
     if (!state) return; // forgotten, or failed when its process went
+    if (trace::enabled()) trace::call_answered(a.req, frame.size(), a.is_error);
     if (a.k == kind::done) return state->on_done(a.is_error);
     state->on_value(std::make_shared<const bytes>(std::move(body)), payload, a.is_error);
 }

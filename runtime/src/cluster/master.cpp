@@ -3,6 +3,7 @@
 #include "cluster/runtime.hpp"
 #include "collectives/tree_call.hpp"
 #include "protocol/heads.hpp"
+#include "trace/trace_log.hpp"
 #include "transport/bind_address.hpp"
 #include "util/log.hpp"
 
@@ -101,6 +102,7 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     if (o.drain_before < 0 || o.idle_timeout < 0) {
         throw std::invalid_argument("addprocs: drain_before and idle_timeout must be >= 0 seconds");
     }
+    if (!o.trace.empty()) start_trace(o.trace);
     auto ids = reserve_ids(manager, n, o.topology);
     remember_source(manager, o);
     if (n == 0) return ids;
@@ -132,8 +134,15 @@ void master::launch(managers::cluster_manager& manager, const std::vector<int>& 
                     const options& o) {
     DC_LOG(debug,
            manager.name() << " manager: starting workers " << ids.front() << ".." << ids.back());
+    if (trace::enabled()) {
+        trace::step(manager.name() + " manager: starting workers " + std::to_string(ids.front()) +
+                    ".." + std::to_string(ids.back()));
+    }
     try {
-        manager.set_step_log([](const std::string& step) { DC_LOG(debug, step); });
+        manager.set_step_log([](const std::string& step) {
+            DC_LOG(debug, step);
+            if (trace::enabled()) trace::step(step);
+        });
         auto launched = manager.launch(
             {ids.front(), static_cast<int>(ids.size()), make_command(o), print_worker_line});
         std::lock_guard lock(mutex_);
@@ -190,6 +199,7 @@ void master::on_lost(int pid, const std::string& why) {
     }
     DC_LOG(warn, "worker " << pid << " (" << process->describe() << ") terminated: " << why);
     forget_walltime(pid);
+    if (trace::enabled()) trace::step("worker " + std::to_string(pid) + " terminated: " + why, pid);
     broadcast(encode_head(peer_removed_head{kind::peer_removed, pid}), pid);
 }
 
@@ -262,6 +272,7 @@ void master::remove_all() {
     }
     rmprocs(ids, std::chrono::seconds(5));
     forget_source();
+    finish_trace(ids);
     runtime::instance().io().stop_background();
 }
 

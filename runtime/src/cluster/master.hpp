@@ -43,6 +43,9 @@ public:
     void remove_all();
     /// dc::adapt: keeps the worker count between min and max (cluster/elastic.cpp).
     void adapt(int min, int max);
+    /// Records a timeline of the run, written to `path` when the workers are removed at the end
+    /// (remove_all). Workers are asked to record when they join.
+    void start_trace(const std::string& path);
     /// Keeps the manager dcrun named alive for the run: replacements and dc::adapt use it.
     void keep_manager(std::unique_ptr<managers::cluster_manager> manager);
 
@@ -109,6 +112,8 @@ private:
     /// A worker that did not start: its host, what it was, `cause`, its last output.
     std::string describe_failed_start(int id, const std::string& cause);
     void discard(const std::vector<int>& ids);
+    /// Gathers the last events of the workers `removed` (up to 2 s) and writes the timeline.
+    void finish_trace(const std::vector<int>& removed);
 
     std::mutex mutex_;
     std::map<int, worker> workers_;
@@ -119,6 +124,7 @@ private:
     int next_id_ = 2;
     bool started_ = false;
     std::string bind_to_;
+    std::string trace_path_; ///< "" = no timeline
     std::string bind_address_;
     dc::topology topology_ = dc::topology::all_to_all;
     managers::local_manager local_;

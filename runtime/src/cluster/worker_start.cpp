@@ -6,6 +6,7 @@
 #include "cluster/runtime.hpp"
 #include "engine/interrupts.hpp"
 #include "peers/handshake.hpp"
+#include "trace/trace_log.hpp"
 #include "util/build_id.hpp"
 #include "util/log.hpp"
 
@@ -246,6 +247,7 @@ void master::discard(const std::vector<int>& ids) {
 }
 
 void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
+    const std::int64_t received = trace::now_ns();
     auto& rt = runtime::instance();
     hello_msg hello;
     try {
@@ -272,8 +274,11 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
             it->second.info = {hello.id, hello.host, hello.addresses};
             it->second.job_end = hello.job_end;
             welcome = {true, "", hello.id, static_cast<std::int32_t>(topology_), {}};
+            welcome.hello_received_ns = received;
+            welcome.trace = trace::enabled();
         }
     }
+    welcome.sent_ns = trace::now_ns();
     bytes frame{static_cast<char>(kind::welcome)};
     encode_into(frame, welcome);
     if (!welcome.accepted) {
@@ -287,6 +292,8 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
     rt.add_process({hello.id, hello.host, hello.addresses}, c);
     c->send(frame);
     if (hello.job_end > 0) watch_walltime(hello.id, hello.job_end);
+    if (trace::enabled())
+        trace::step("worker " + std::to_string(hello.id) + " connected", hello.id);
 }
 
 } // namespace dc::detail

@@ -39,6 +39,17 @@ void note_callee(const char* type_name, const void* address) noexcept {
     noted_address = address;
 }
 
+std::string called_function_name(const function_id& fn) {
+    return name_of_called(fn);
+}
+
+std::uintptr_t called_function_key(const function_id& fn) noexcept {
+    if (noted_address) return reinterpret_cast<std::uintptr_t>(noted_address);
+    if (noted_type) return reinterpret_cast<std::uintptr_t>(noted_type);
+    return static_cast<std::uintptr_t>((fn.image * 0x9E3779B97F4A7C15ULL) ^ fn.offset ^
+                                       (fn.invoker << 1U));
+}
+
 call_scope::call_scope() noexcept
     : was_recording_(record_throw_sites(true)), noted_type_(noted_type),
       noted_address_(noted_address) {

@@ -34,6 +34,12 @@ error_info describe_failed_call(int pid, const std::string& host, const function
 error_info describe_refused_call(int pid, const std::string& host, std::string type,
                                  std::string message);
 
+/// The name of the function a call of `fn` runs: inside a call, the user's function that dc's
+/// template (pmap's batch, a reduction's chunk) runs, when it noted one.
+std::string called_function_name(const function_id& fn);
+/// A key for that name (the noted function's or type's address, else fn's), stable in a run.
+std::uintptr_t called_function_key(const function_id& fn) noexcept;
+
 /// The exception a caller throws for an error that came back.
 remote_exception to_exception(const error_info& e);
 

@@ -39,6 +39,7 @@ enum class kind : std::uint8_t {
     peer_query,    ///< a worker asks the master where a peer listens (answered by a result)
     members_query, ///< a worker asks the master for every process's id
     ping,          ///< kind alone: "still here" (peers/heartbeat.hpp); nothing answers it
+    trace_chunk,   ///< a worker's recorded events for the master (trace/trace_log.hpp)
 };
 
 inline constexpr const char* protocol_magic = "dcrun-protocol-1";
@@ -60,8 +61,9 @@ struct hello_msg {
     std::string build_id;
     std::vector<std::string> addresses; ///< where peers reach this worker
     std::int64_t job_end = 0;           ///< when its batch job ends (epoch seconds), 0: never
+    std::int64_t sent_ns = 0;           ///< the worker's clock when it sent this
     template <class A> void serialize(A& ar) {
-        ar(magic, cookie, id, os_pid, host, build_id, addresses, job_end);
+        ar(magic, cookie, id, os_pid, host, build_id, addresses, job_end, sent_ns);
     }
 };
 
@@ -71,7 +73,13 @@ struct welcome_msg {
     std::int32_t id = 0;
     std::int32_t topology = 0;
     std::vector<peer_info> peers;
-    template <class A> void serialize(A& ar) { ar(accepted, reason, id, topology, peers); }
+    std::int64_t hello_received_ns = 0; ///< the master's clock when the hello came
+    std::int64_t sent_ns = 0;           ///< and when it sent this (the worker estimates its
+                                        ///< clock's offset from the four times)
+    bool trace = false;                 ///< record a timeline and send it (--trace)
+    template <class A> void serialize(A& ar) {
+        ar(accepted, reason, id, topology, peers, hello_received_ns, sent_ns, trace);
+    }
 };
 
 /// First message of a worker linking to another worker.

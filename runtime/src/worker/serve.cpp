@@ -2,6 +2,8 @@
 
 #include "cluster/runtime.hpp"
 #include "peers/handshake.hpp"
+#include "trace/trace_log.hpp"
+#include "trace/trace_run.hpp"
 #include "transport/bind_address.hpp"
 #include "transport/endpoint.hpp"
 #include "util/build_id.hpp"
@@ -156,16 +158,9 @@ std::string bind_spec(const std::string& master_addresses) {
     return "";
 }
 
-} // namespace
-
-void serve_as_worker() {
-    std::setvbuf(stdout, nullptr, _IOLBF, 0); // lines reach the master as they are printed
-    // Ctrl-C on a terminal reaches the whole process group: the master decides, and its
-    // workers end when it does (they follow the master's link).
-    std::signal(SIGINT, SIG_IGN);
-    const std::string master_addresses = required(env::master);
-    const int id = worker_id();
-    auto& rt = runtime::instance();
+/// The cookie, id and topology the master gave this worker; then the variables that carried
+/// them are removed (they are ours alone, not for programs this worker may start).
+void adopt_identity(runtime& rt, int id) {
     const bool cookie_on_stdin = env::get(env::cookie_on_stdin).value_or("") == "1";
     const auto cookie_path = env::get(env::cookie_file);
     rt.set_cookie(cookie_on_stdin ? cookie_from_stdin()
@@ -176,13 +171,25 @@ void serve_as_worker() {
     rt.set_links(env::get(env::topology).value_or("") == "master_worker"
                      ? dc::topology::master_worker
                      : dc::topology::all_to_all);
-    // The secret and the role are ours alone, not for programs this worker may start.
     ::unsetenv(env::cookie);
     ::unsetenv(env::role);
     ::unsetenv(env::cookie_on_stdin);
     ::unsetenv(env::cookie_file);
     ::unsetenv(env::id_base);
     ::unsetenv(env::id_offset_from);
+}
+
+} // namespace
+
+void serve_as_worker() {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // lines reach the master as they are printed
+    // Ctrl-C on a terminal reaches the whole process group: the master decides, and its
+    // workers end when it does (they follow the master's link).
+    std::signal(SIGINT, SIG_IGN);
+    const std::string master_addresses = required(env::master);
+    const int id = worker_id();
+    auto& rt = runtime::instance();
+    adopt_identity(rt, id);
 
     std::vector<std::string> addresses;
     try {
@@ -193,6 +200,7 @@ void serve_as_worker() {
     auto master = connect_to_master(master_addresses);
     hello_msg hello{protocol_magic, rt.cookie(),     id,        ::getpid(),
                     rt.host(),      main_build_id(), addresses, job_end()};
+    hello.sent_ns = trace::now_ns();
     bytes frame{static_cast<char>(kind::hello)};
     encode_into(frame, hello);
     try {
@@ -202,7 +210,14 @@ void serve_as_worker() {
     }
     std::deque<inbound> early;
     auto welcome = read_welcome(*master, early);
+    const std::int64_t welcomed = trace::now_ns();
     if (!welcome.accepted) give_up("the master refused this worker: " + welcome.reason);
+    const std::int64_t offset =
+        trace::clock_offset(hello.sent_ns, welcome.hello_received_ns, welcome.sent_ns, welcomed);
+    if (welcome.trace) {
+        trace::enable();
+        trace::start_worker_flushes(offset);
+    }
 
     authenticate(*master, 1);
     rt.add_process({1, "master", {}}, master);
@@ -216,6 +231,7 @@ void serve_as_worker() {
 
     rt.io().wait_until([&rt] { return rt.exit_requested() || !rt.knows(1); },
                        engine::clock::time_point::max(), std::chrono::hours(1));
+    if (trace::enabled()) trace::send_chunk(rt, offset, true);
     std::fflush(nullptr);
     ::_exit(0);
 }

@@ -41,6 +41,8 @@ inline constexpr const char* drain_before = "DC_LAUNCH_DRAIN_BEFORE";       ///<
 inline constexpr const char* replace_workers = "DC_LAUNCH_REPLACE_WORKERS"; ///< "1" when set
 inline constexpr const char* adapt = "DC_LAUNCH_ADAPT";                     ///< "MIN:MAX"
 inline constexpr const char* idle_timeout = "DC_LAUNCH_IDLE_TIMEOUT";       ///< seconds
+/// The timeline file (--trace); also read by programs started without dcrun.
+inline constexpr const char* trace = "DC_TRACE";
 inline constexpr const char* manager = "DC_LAUNCH_MANAGER"; ///< local (default), ssh, slurm, pbs
 inline constexpr const char* manager_settings = "DC_LAUNCH_MANAGER_SETTINGS"; ///< its settings
 inline constexpr const char* log_level = "DC_LOG_LEVEL";

@@ -26,6 +26,7 @@ struct launch_plan {
     bool replace_workers = false;       ///< a new job for each worker that leaves so
     std::string adapt;                  ///< "MIN:MAX" (dc::adapt), "" = fixed size
     std::optional<double> idle_timeout; ///< seconds before adapt releases an idle worker
+    std::string trace;                  ///< the timeline file, "" = none
     std::string topology;               ///< "" = all_to_all
     std::string log_level;              ///< "" = warn; the workers inherit it
     std::string bind_to;                ///< "" = loopback; an address, interface or CIDR block
