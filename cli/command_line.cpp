@@ -122,6 +122,7 @@ void add_worker_flags(CLI::App& app, run_options& o) {
     app.add_option("--idle-timeout", o.idle_timeout,
                    "seconds an idle worker is kept with --adapt (default 60)")
         ->check(CLI::PositiveNumber);
+    app.add_flag("--quiet", o.quiet, "no progress line while workers start (shown on a terminal)");
     app.add_option("--trace", o.trace,
                    "write a timeline of the run to FILE (Chrome trace-event JSON: open it in "
                    "Perfetto UI or chrome://tracing)");

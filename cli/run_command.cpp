@@ -188,6 +188,7 @@ launcher::launch_plan plan_launch(const run_options& o) {
     if (o.drain_before >= 0) plan.drain_before = o.drain_before;
     plan.replace_workers = o.replace_workers;
     plan.adapt = o.adapt;
+    plan.quiet = o.quiet;
     if (!o.trace.empty()) plan.trace = std::filesystem::absolute(o.trace).string();
     if (o.idle_timeout > 0) plan.idle_timeout = o.idle_timeout;
     plan.topology = o.topology;

@@ -32,6 +32,7 @@ struct run_options {
     std::string adapt;       ///< "MIN:MAX", "" = not given
     double idle_timeout = 0; ///< 0 = not given (60 s)
     std::string trace;       ///< timeline file, "" = none
+    bool quiet = false;      ///< no launch progress line
     std::string log_level;
     std::string bind_to;
     std::string topology;             ///< "" = not given (all_to_all)

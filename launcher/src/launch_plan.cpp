@@ -11,10 +11,10 @@ namespace {
 
 /// The DC_LAUNCH_* variables: only the master reads them.
 constexpr const char* launch_variables[] = {
-    env::procs,           env::manager,   env::manager_settings, env::exename,
-    env::exeflags,        env::dir,       env::extra_env,        env::timeout,
-    env::topology,        env::heartbeat, env::min_workers,      env::drain_before,
-    env::replace_workers, env::adapt,     env::idle_timeout,     env::trace};
+    env::procs,       env::manager,      env::manager_settings, env::exename,  env::exeflags,
+    env::dir,         env::extra_env,    env::timeout,          env::topology, env::heartbeat,
+    env::min_workers, env::drain_before, env::replace_workers,  env::adapt,    env::idle_timeout,
+    env::trace,       env::quiet};
 /// Also read by the workers, so left in place.
 constexpr const char* inherited_variables[] = {env::log_level, env::bind_to};
 
@@ -57,6 +57,7 @@ environment_map encode_launch_plan(const launch_plan& p) {
     if (p.replace_workers) vars[env::replace_workers] = "1";
     put(env::adapt, p.adapt);
     put(env::trace, p.trace);
+    if (p.quiet) vars[env::quiet] = "1";
     if (p.idle_timeout) vars[env::idle_timeout] = exact(*p.idle_timeout);
     put(env::topology, p.topology);
     put(env::log_level, p.log_level);
@@ -95,6 +96,7 @@ launch_plan decode_launch_plan(const environment_map& vars) {
     p.replace_workers = get(env::replace_workers) == "1";
     p.adapt = get(env::adapt);
     p.trace = get(env::trace);
+    p.quiet = get(env::quiet) == "1";
     if (!p.adapt.empty() && !parse_adapt_range(p.adapt)) {
         throw config_error(std::string(env::adapt) + "=" + p.adapt + ": expected MIN:MAX");
     }

@@ -183,6 +183,7 @@ void start_requested_workers() {
         const auto plan = launcher::take_launch_plan();
         if (!plan) return;
         const auto options = options_from(*plan);
+        detail::master::instance().set_quiet(plan->quiet);
         const auto& entry = managers::find_manager(plan->manager);
         if (!entry.make) {
             addprocs(plan->procs, options);

@@ -58,3 +58,42 @@ TEST(late_workers, min_workers_must_be_positive) {
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_NE(r.err.find("--min-workers"), std::string::npos) << r.err;
 }
+
+namespace {
+
+/// Runs `command` (a shell line) on a pseudo-terminal (util-linux `script`), as a user would
+/// at a prompt: stderr is then a terminal.
+run_result on_a_terminal(const std::string& command) {
+    return run_command({"/usr/bin/script", "-qec", command, "/dev/null"});
+}
+
+/// dcrun with four workers, two of them 1.5 s late (`starter`).
+std::string slow_start_command(const fs::path& starter, const std::string& flags) {
+    return std::string(DCRUN_PATH) + " -p 4 " + flags + " --exename " + starter.string() + " " +
+           TEST_APP_PATH + " report";
+}
+
+} // namespace
+
+TEST(launch_progress, a_terminal_sees_one_line_updated_in_place_then_cleared) {
+    const auto starter = slow_starter(0);
+    auto r = on_a_terminal(slow_start_command(starter, ""));
+    fs::remove(starter);
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("\r\033[Kworkers 2/4 connected \u00b7 "), std::string::npos) << r.out;
+    const auto last = r.out.rfind("\r\033[K");
+    ASSERT_NE(last, std::string::npos);
+    EXPECT_EQ(r.out.compare(last + 4, 7, "main co"), 0) << "the line was not cleared: " << r.out;
+}
+
+TEST(launch_progress, quiet_or_not_a_terminal_shows_nothing) {
+    const auto starter = slow_starter(0);
+    auto quiet = on_a_terminal(slow_start_command(starter, "--quiet"));
+    auto piped = run_command(
+        {DCRUN_PATH, "-p", "4", "--exename", starter.string(), TEST_APP_PATH, "report"});
+    fs::remove(starter);
+    ASSERT_EQ(quiet.code, 0) << quiet.out;
+    EXPECT_EQ(quiet.out.find("connected"), std::string::npos) << quiet.out;
+    ASSERT_EQ(piped.code, 0) << piped.err;
+    EXPECT_EQ(piped.err.find("connected"), std::string::npos) << piped.err;
+}

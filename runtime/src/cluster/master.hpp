@@ -22,12 +22,16 @@
 
 namespace dc::detail {
 
+class launch_progress;
+
 class master {
 public:
     static master& instance();
 
     /// Address (or interface or CIDR block) to listen on for workers; "" = loopback.
     void set_bind_to(std::string spec) { bind_to_ = std::move(spec); }
+    /// No progress line while workers start (dcrun --quiet); it shows only on a terminal.
+    void set_quiet(bool quiet) { quiet_ = quiet; }
     /// Starts n workers with `manager` and waits until all have connected. Throws
     /// dc::launch_error (and starts none) when one fails.
     std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o);
@@ -105,6 +109,8 @@ private:
     void launch_more(int n, const std::string& why);
     /// Removes a leaving worker, logging `why`.
     void release(int id, const std::string& why);
+    /// The progress line's counts for the workers `ids` (mutex_ held).
+    void show_progress(launch_progress& progress, const std::vector<int>& ids);
     /// Why workers of `ids` did not start ("" when all connected), grouped by cause, with the
     /// last output of the first of each group.
     std::string start_failure(const std::string& manager, const std::vector<int>& ids,
@@ -125,6 +131,7 @@ private:
     bool started_ = false;
     std::string bind_to_;
     std::string trace_path_; ///< "" = no timeline
+    bool quiet_ = false;
     std::string bind_address_;
     dc::topology topology_ = dc::topology::all_to_all;
     managers::local_manager local_;

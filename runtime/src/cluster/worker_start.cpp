@@ -2,6 +2,7 @@
 // others), the wait until every worker of a launch has connected or failed, and what to tell
 // the user when one did not.
 
+#include "cluster/launch_progress.hpp"
 #include "cluster/master.hpp"
 #include "cluster/runtime.hpp"
 #include "engine/interrupts.hpp"
@@ -29,6 +30,7 @@ bool master::wait_until_connected(const std::string& manager, const std::vector<
     bool queued_before = false;
     std::size_t first_unconnected = 0; // workers connect once and stay: the scan never goes back
     auto last_queue_look = engine::clock::time_point{};
+    launch_progress progress(!quiet_, ids.size());
     // Evaluated after every frame: O(1) a time (a scan of every worker each time made the
     // master's start-up O(N^2): 0.7 s of CPU at 2000 workers).
     auto settled = [&] {
@@ -48,6 +50,7 @@ bool master::wait_until_connected(const std::string& manager, const std::vector<
             }
             queued_before = queued;
         }
+        if (progress.due()) show_progress(progress, ids);
         for (; first_unconnected < ids.size(); ++first_unconnected) {
             auto it = workers_.find(ids[first_unconnected]);
             if (it == workers_.end() || !it->second.refused.empty()) return true;
@@ -67,7 +70,31 @@ bool master::wait_until_connected(const std::string& manager, const std::vector<
     while (!settled() && engine::clock::now() < deadline) {
         runtime::instance().io().wait_until(settled, deadline, std::chrono::milliseconds(20));
     }
-    return !settled();
+    const bool done = settled();
+    if (progress.due()) { // the last count stays on screen only until the line is cleared
+        std::lock_guard lock(mutex_);
+        show_progress(progress, ids);
+    }
+    return !done;
+}
+
+// O(N): called at most five times a second.
+void master::show_progress(launch_progress& progress, const std::vector<int>& ids) {
+    std::size_t connected = 0, queued = 0;
+    std::string job;
+    for (int id : ids) {
+        auto it = workers_.find(id);
+        if (it == workers_.end()) continue;
+        if (it->second.connected) {
+            ++connected;
+        } else if (it->second.process->waiting_in_queue()) {
+            if (queued++ == 0) { // "job 1234, task 5" -> "job 1234"
+                const auto what = it->second.process->describe();
+                if (what.rfind("job ", 0) == 0) job = what.substr(0, what.find(','));
+            }
+        }
+    }
+    progress.show(connected, queued, job);
 }
 
 namespace {

@@ -28,6 +28,7 @@ TEST(launch_plan, every_field_survives_the_environment) {
     p.adapt = "1:6";
     p.idle_timeout = 30;
     p.trace = "/tmp/run 1.json";
+    p.quiet = true;
     EXPECT_EQ(decode_launch_plan(encode_launch_plan(p)), p);
 }
 

@@ -41,6 +41,7 @@ inline constexpr const char* drain_before = "DC_LAUNCH_DRAIN_BEFORE";       ///<
 inline constexpr const char* replace_workers = "DC_LAUNCH_REPLACE_WORKERS"; ///< "1" when set
 inline constexpr const char* adapt = "DC_LAUNCH_ADAPT";                     ///< "MIN:MAX"
 inline constexpr const char* idle_timeout = "DC_LAUNCH_IDLE_TIMEOUT";       ///< seconds
+inline constexpr const char* quiet = "DC_LAUNCH_QUIET"; ///< "1": no launch progress line
 /// The timeline file (--trace); also read by programs started without dcrun.
 inline constexpr const char* trace = "DC_TRACE";
 inline constexpr const char* manager = "DC_LAUNCH_MANAGER"; ///< local (default), ssh, slurm, pbs

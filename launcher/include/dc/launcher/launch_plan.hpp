@@ -27,6 +27,7 @@ struct launch_plan {
     std::string adapt;                  ///< "MIN:MAX" (dc::adapt), "" = fixed size
     std::optional<double> idle_timeout; ///< seconds before adapt releases an idle worker
     std::string trace;                  ///< the timeline file, "" = none
+    bool quiet = false;                 ///< no launch progress line on a terminal
     std::string topology;               ///< "" = all_to_all
     std::string log_level;              ///< "" = warn; the workers inherit it
     std::string bind_to;                ///< "" = loopback; an address, interface or CIDR block
