@@ -82,6 +82,24 @@ TEST(trace, a_pmap_example_gives_a_timeline_of_every_process_with_calls_matched)
     EXPECT_EQ(other["lost_tails"].Size(), 0U);
 }
 
+TEST(trace, channel_operations_show_as_waits_on_the_processes_that_made_them) {
+    const auto path = trace_path("channel");
+    auto r = run_command({DCRUN_PATH, "-p", "3", "--trace", path.string(),
+                          std::string(EXAMPLES_DIR) + "/channel_producer_consumer", "100"});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    rapidjson::Document doc;
+    doc.Parse(read_all(path).c_str());
+    fs::remove(path);
+    ASSERT_FALSE(doc.HasParseError());
+    std::map<std::string, std::set<int>> waits; // name -> processes that waited so
+    for (const auto& e : doc["traceEvents"].GetArray()) {
+        if (std::string(e["ph"].GetString()) == "b")
+            waits[e["name"].GetString()].insert(e["pid"].GetInt());
+    }
+    EXPECT_EQ(waits["channel put"], std::set<int>{2}) << "the producer";
+    EXPECT_EQ(waits["channel take"], std::set<int>{3}) << "the consumer";
+}
+
 TEST(trace, dc_trace_names_the_file_without_dcrun) {
     const auto path = trace_path("alone");
     auto r = run_command({TEST_APP_PATH, "report"}, {{"DC_TRACE", path.string()}});

@@ -220,6 +220,7 @@ template <class F, class T> auto pmap(F f, const std::vector<T>& xs, const pmap_
             } catch (const process_exited& e) {
                 pool.remove(fl.worker);
                 if (attempts[fl.index] >= o.retry_delays.size()) throw;
+                detail::note_batch_retry(fl.index, fl.worker);
                 std::this_thread::sleep_for(
                     std::chrono::duration<double>(o.retry_delays[attempts[fl.index]++]));
                 queue.push_back(fl.index);

@@ -7,6 +7,7 @@
 #include "engine/interrupts.hpp"
 #include "futures/value_store.hpp"
 #include "protocol/heads.hpp"
+#include "trace/trace_log.hpp"
 
 #include <dc/errors.hpp>
 
@@ -51,6 +52,21 @@ channel_handle::~channel_handle() {
     }
 }
 
+namespace {
+std::string op_name(std::uint8_t op) {
+    switch (op) {
+    case channel_op::put:
+        return "channel put";
+    case channel_op::take:
+        return "channel take";
+    case channel_op::fetch:
+        return "channel fetch";
+    default:
+        return "channel operation";
+    }
+}
+} // namespace
+
 // One operation: a request to the owner (or to this process's own store) and its answer.
 bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
     auto& rt = cluster_context::current();
@@ -61,6 +77,7 @@ bytes channel_handle::request(std::uint8_t op, const bytes& payload) {
         if (owner_ == rt.id()) {
             rt.apply_channel_op(id_, op, owner_, req, payload);
         } else {
+            if (trace::enabled()) trace::request_sent(req, owner_, op_name(op), payload.size());
             rt.send(owner_, encode_head(channel_op_head{kind::channel_op, req, id_, op}), payload);
         }
         return answer_of(*state);

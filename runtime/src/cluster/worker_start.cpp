@@ -8,6 +8,7 @@
 #include "engine/interrupts.hpp"
 #include "peers/handshake.hpp"
 #include "trace/trace_log.hpp"
+#include "trace/trace_run.hpp"
 #include "util/build_id.hpp"
 #include "util/log.hpp"
 
@@ -47,6 +48,11 @@ bool master::wait_until_connected(const std::string& manager, const std::vector<
             if (queued != queued_before) {
                 DC_LOG(debug, manager << " manager: workers " << ids.front() << ".." << ids.back()
                                       << (queued ? " queued" : " running"));
+                if (trace::enabled()) {
+                    trace::step(manager + " manager: workers " + std::to_string(ids.front()) +
+                                ".." + std::to_string(ids.back()) +
+                                (queued ? " queued" : " running"));
+                }
             }
             queued_before = queued;
         }
@@ -303,6 +309,7 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
             welcome = {true, "", hello.id, static_cast<std::int32_t>(topology_), {}};
             welcome.hello_received_ns = received;
             welcome.trace = trace::enabled();
+            if (welcome.trace) welcome.boot_id = trace::boot_id();
         }
     }
     welcome.sent_ns = trace::now_ns();

@@ -7,6 +7,7 @@
 #include "errors/remote_error.hpp"
 #include "futures/value_store.hpp"
 #include "protocol/heads.hpp"
+#include "trace/trace_log.hpp"
 #include "util/log.hpp"
 
 #include <dc/errors.hpp>
@@ -113,6 +114,7 @@ std::span<const char> ref_state::fetch_bytes() {
             if (expected_ == arrival::nothing || expected_ == arrival::done) {
                 auto req = rt.new_request_id();
                 rt.expect(req, owner_, shared_from_this());
+                if (trace::enabled()) trace::request_sent(req, owner_, "fetch", 0);
                 try {
                     rt.send(owner_, request_head(kind::fetch, req, id_));
                 } catch (...) {

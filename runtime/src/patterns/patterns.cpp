@@ -3,6 +3,7 @@
 #include "context/cluster_context.hpp"
 #include "engine/engine.hpp"
 #include "futures/value_store.hpp"
+#include "trace/trace_log.hpp"
 #include "util/demangle.hpp"
 
 #include <unistd.h>
@@ -30,6 +31,14 @@ std::size_t waiting_work(std::chrono::steady_clock::duration recently) noexcept 
         std::chrono::steady_clock::duration(waiting_noted.load(std::memory_order_relaxed)));
     if (std::chrono::steady_clock::now() - noted > recently) return 0;
     return waiting_units.load(std::memory_order_relaxed);
+}
+
+void note_batch_retry(std::size_t batch, int worker) noexcept {
+    if (!trace::enabled()) return;
+    try {
+        trace::batch_retry(batch, worker);
+    } catch (...) { // out of memory for the timeline: the map goes on
+    }
 }
 
 std::size_t wait_for_any(const std::vector<std::shared_ptr<ref_state>>& states) {

@@ -77,8 +77,9 @@ struct welcome_msg {
     std::int64_t sent_ns = 0;           ///< and when it sent this (the worker estimates its
                                         ///< clock's offset from the four times)
     bool trace = false;                 ///< record a timeline and send it (--trace)
+    std::string boot_id;                ///< the master's kernel (same kernel: same clock)
     template <class A> void serialize(A& ar) {
-        ar(accepted, reason, id, topology, peers, hello_received_ns, sent_ns, trace);
+        ar(accepted, reason, id, topology, peers, hello_received_ns, sent_ns, trace, boot_id);
     }
 };
 

@@ -38,13 +38,14 @@ collection& the_collection() {
     return *c;
 }
 
-/// Most events kept (about 150 bytes of JSON each); later ones are counted, not kept.
+/// Most events kept (up to about 300 bytes of JSON each: a wait is two objects); later ones are
+/// counted, not kept.
 std::size_t event_limit() {
     if (const char* text = std::getenv("DC_TRACE_MAX_EVENTS")) {
         const long long n = std::atoll(text);
         if (n > 0) return static_cast<std::size_t>(n);
     }
-    return 600000;
+    return 400000;
 }
 
 void merge(collection& all, chunk&& c) {
@@ -113,6 +114,17 @@ run_names names_of_runs(const std::map<int, track>& tracks) {
     return names;
 }
 
+/// For a wait that brought a large value (a transfer): its rate, as `,"MiB_per_s":R`.
+std::string transfer_rate(const event& e) {
+    constexpr std::uint64_t large = std::uint64_t{1} << 20;
+    if (e.bytes_in < large || e.duration_ns <= 0) return "";
+    char text[48];
+    std::snprintf(text, sizeof text, R"(,"MiB_per_s":%.1f)",
+                  static_cast<double>(e.bytes_in) / static_cast<double>(large) /
+                      (static_cast<double>(e.duration_ns) * 1e-9));
+    return text;
+}
+
 void write_event(std::ostream& out, int pid, const track& t, const event& e, std::int64_t origin,
                  const run_names& runs) {
     const std::int64_t at = e.at_ns + t.clock_offset_ns - origin;
@@ -137,7 +149,7 @@ void write_event(std::ostream& out, int pid, const track& t, const event& e, std
         out << "{\"pid\":" << pid << ",\"tid\":" << e.thread
             << ",\"ts\":" << micros(at + e.duration_ns) << R"(,"ph":"e","cat":"wait","id":")"
             << e.id << R"(","name":)" << quoted(name) << R"(,"args":{"bytes_in":)" << e.bytes_in
-            << ",\"failed\":" << (e.failed ? "true" : "false") << "}}";
+            << ",\"failed\":" << (e.failed ? "true" : "false") << transfer_rate(e) << "}}";
         return;
     case what::step:
     case what::batch_retry:

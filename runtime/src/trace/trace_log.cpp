@@ -109,12 +109,31 @@ std::uint32_t function_name(const function_id& fn) {
         &fn);
 }
 
-void call_sent(std::uint64_t req, int pid, const function_id& fn, std::uint64_t bytes_out) {
-    const auto name = function_name(fn);
+namespace {
+void waiting_for(std::uint64_t req, int pid, std::uint32_t name, std::uint64_t bytes_out) {
     const auto at = now_ns();
     auto& r = the_registry();
     std::lock_guard lock(r.mutex);
     r.waiting[req] = {at, bytes_out, name, pid};
+}
+} // namespace
+
+void call_sent(std::uint64_t req, int pid, const function_id& fn, std::uint64_t bytes_out) {
+    waiting_for(req, pid, function_name(fn), bytes_out);
+}
+
+void request_sent(std::uint64_t req, int pid, const std::string& what, std::uint64_t bytes_out) {
+    waiting_for(req, pid, name(what), bytes_out);
+}
+
+void batch_retry(std::size_t batch, int worker) {
+    event e;
+    e.kind = what::batch_retry;
+    e.at_ns = now_ns();
+    e.name = name("pmap batch " + std::to_string(batch) + " retried: worker " +
+                  std::to_string(worker) + " died");
+    e.peer = worker;
+    record(e);
 }
 
 void call_answered(std::uint64_t req, std::uint64_t bytes_in, bool failed) {

@@ -77,8 +77,12 @@ std::uint32_t name_for(std::uintptr_t key, std::string (*make)(const void*), con
 std::uint32_t function_name(const function_id& fn);
 /// A call of `fn` to `pid` left with `bytes_out` of arguments: its wait starts.
 void call_sent(std::uint64_t req, int pid, const function_id& fn, std::uint64_t bytes_out);
+/// Another request (`what`: "fetch", "channel take", ...) left for `pid`: its wait starts.
+void request_sent(std::uint64_t req, int pid, const std::string& what, std::uint64_t bytes_out);
 /// Its answer came (`bytes_in`): the wait ends (recorded as a call_wait span).
 void call_answered(std::uint64_t req, std::uint64_t bytes_in, bool failed);
+/// A pmap batch whose worker died is sent again.
+void batch_retry(std::size_t batch, int worker);
 /// A launch step or membership change, as an instant on this process's track.
 void step(const std::string& text, int process = 0);
 

@@ -12,6 +12,7 @@
 #include <dc/errors.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace dc::detail {
@@ -41,8 +42,19 @@ void master::finish_trace(const std::vector<int>& removed) {
 
 namespace trace {
 
+std::string boot_id() {
+    static const std::string id = [] {
+        std::string text;
+        std::ifstream("/proc/sys/kernel/random/boot_id") >> text;
+        return text;
+    }();
+    return id;
+}
+
 std::int64_t clock_offset(std::int64_t hello_sent, std::int64_t hello_received,
-                          std::int64_t welcome_sent, std::int64_t welcome_received) {
+                          std::int64_t welcome_sent, std::int64_t welcome_received,
+                          const std::string& master_boot_id) {
+    if (!master_boot_id.empty() && master_boot_id == boot_id()) return 0;
     return ((hello_received - hello_sent) + (welcome_sent - welcome_received)) / 2;
 }
 

@@ -212,8 +212,8 @@ void serve_as_worker() {
     auto welcome = read_welcome(*master, early);
     const std::int64_t welcomed = trace::now_ns();
     if (!welcome.accepted) give_up("the master refused this worker: " + welcome.reason);
-    const std::int64_t offset =
-        trace::clock_offset(hello.sent_ns, welcome.hello_received_ns, welcome.sent_ns, welcomed);
+    const std::int64_t offset = trace::clock_offset(hello.sent_ns, welcome.hello_received_ns,
+                                                    welcome.sent_ns, welcomed, welcome.boot_id);
     if (welcome.trace) {
         trace::enable();
         trace::start_worker_flushes(offset);

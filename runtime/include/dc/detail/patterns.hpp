@@ -23,6 +23,9 @@ void note_waiting_work(std::size_t units) noexcept;
 /// The units last noted, if noted within `recently` (else 0).
 std::size_t waiting_work(std::chrono::steady_clock::duration recently) noexcept;
 
+/// A pmap batch is sent again because its worker died (the run's timeline shows it).
+void note_batch_retry(std::size_t batch, int worker) noexcept;
+
 /// {demangled type, what()} of the exception being handled (call inside a catch block).
 std::pair<std::string, std::string> describe_current_exception();
 
