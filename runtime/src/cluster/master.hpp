@@ -126,28 +126,28 @@ private:
     std::vector<std::thread> late_followers_; // guarded by late_mutex_
     std::mutex late_mutex_;
     std::condition_variable late_cv_;
-    bool stop_late_ = false;
-    int next_id_ = 2;
-    bool started_ = false;
     std::string bind_to_;
     std::string trace_path_; ///< "" = no timeline
-    bool quiet_ = false;
     std::string bind_address_;
+    int next_id_ = 2;
     dc::topology topology_ = dc::topology::all_to_all;
+    bool stop_late_ = false; // guarded by late_mutex_
+    bool started_ = false;
+    bool quiet_ = false;
     managers::local_manager local_;
 
     std::mutex elastic_mutex_; // guards what follows
     std::condition_variable elastic_cv_;
     std::thread elastic_;
-    bool stop_elastic_ = false;
     managers::cluster_manager* source_ = nullptr;
     std::unique_ptr<managers::cluster_manager> kept_manager_;
     options source_options_;
     std::multimap<std::int64_t, int> drain_at_; ///< epoch second to start draining -> worker
     std::map<int, std::int64_t> draining_;      ///< leaving worker -> its job's end
-    bool warned_short_job_ = false;             ///< a job too short to drain was reported
     int adapt_min_ = 0;
     int adapt_max_ = 0; ///< 0: not adapting
+    bool stop_elastic_ = false;
+    bool warned_short_job_ = false; ///< a job too short to drain was reported
     std::map<int, std::chrono::steady_clock::time_point> idle_since_;
 };
 
