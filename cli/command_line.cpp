@@ -160,13 +160,23 @@ CLI::App* setup_submit(CLI::App& app, submit_options& o) {
     return submit;
 }
 
-void setup_dcrun(CLI::App& app, run_options& run, submit_options& submit) {
+CLI::App* setup_report(CLI::App& app, report_options& o) {
+    auto* report = app.add_subcommand(
+        "report", "make one self-contained HTML page of a timeline written by dcrun --trace");
+    report->add_option("trace", o.trace, "the timeline (JSON) that dcrun --trace wrote")
+        ->required();
+    report->add_option("-o,--output", o.output, "the page to write (default report.html)");
+    return report;
+}
+
+void setup_dcrun(CLI::App& app, run_options& run, submit_options& submit, report_options& report) {
     app.set_version_flag("--version", "dcrun 0.1.0");
     app.formatter(std::make_shared<usage_with_program>());
     app.footer("PROGRAM [ARGS...]: the program to run as process 1 (the master), and its "
                "arguments; every option after PROGRAM is the program's.");
     setup_run(app, run);
     setup_submit(app, submit);
+    setup_report(app, report);
 }
 
 } // namespace dc::cli

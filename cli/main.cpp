@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
     CLI::App app{"dcrun: run a C++ program with Julia Distributed.jl-style workers", "dcrun"};
     dc::cli::run_options run;
     dc::cli::submit_options submit;
-    dc::cli::setup_dcrun(app, run, submit);
+    dc::cli::report_options report;
+    dc::cli::setup_dcrun(app, run, submit, report);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
         }
         return dc::cli::run_submit(submit);
     }
+    if (app.get_subcommand("report")->parsed()) return dc::cli::run_report(report);
     run.command = app.remaining();
     return dc::cli::run_program(run);
 }

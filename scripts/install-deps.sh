@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   g++ libtsan2 cmake make pkg-config
   libboost-dev libboost-filesystem-dev libcli11-dev libyaml-cpp-dev libtoml11-dev
-  libgtest-dev libgmock-dev libcereal-dev rapidjson-dev libssh-dev libeigen3-dev
+  libgtest-dev libgmock-dev libcereal-dev rapidjson-dev libssh-dev libeigen3-dev chromium
   python3
   # Test beds the manager tests start and stop themselves: sshd (and network namespaces to play
   # a second host), a two-node Slurm with munge, and Slurm's Torque-compatible qsub/qstat/qdel.

@@ -10,9 +10,10 @@ struct parsed {
     CLI::App app{"dcrun", "dcrun"};
     dc::cli::run_options run;
     dc::cli::submit_options submit;
+    dc::cli::report_options report;
 
     explicit parsed(std::vector<std::string> args) {
-        dc::cli::setup_dcrun(app, run, submit);
+        dc::cli::setup_dcrun(app, run, submit, report);
         std::reverse(args.begin(), args.end());
         app.parse(args);
         run.command = app.remaining();
@@ -73,9 +74,11 @@ TEST(command_line, help_names_the_program_argument_and_the_submit_subcommand) {
     CLI::App app{"dcrun", "dcrun"};
     dc::cli::run_options run;
     dc::cli::submit_options submit;
-    dc::cli::setup_dcrun(app, run, submit);
+    dc::cli::report_options report;
+    dc::cli::setup_dcrun(app, run, submit, report);
     const auto help = app.help();
     EXPECT_NE(help.find("Usage: dcrun [OPTIONS] [SUBCOMMAND] PROGRAM [ARGS...]"), std::string::npos)
         << help;
     EXPECT_NE(help.find("submit"), std::string::npos) << help;
+    EXPECT_NE(help.find("report"), std::string::npos) << help;
 }
