@@ -100,6 +100,49 @@ TEST(trace, channel_operations_show_as_waits_on_the_processes_that_made_them) {
     EXPECT_EQ(waits["channel take"], std::set<int>{3}) << "the consumer";
 }
 
+TEST(trace, a_worker_that_dies_is_named_and_the_rest_of_the_run_is_kept) {
+    const auto path = trace_path("killed");
+    auto r =
+        run_command({DCRUN_PATH, "-p", "2", "--trace", path.string(), TEST_APP_PATH, "killed"});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    ASSERT_NE(r.out.find("worker 2 died"), std::string::npos) << r.out;
+    rapidjson::Document doc;
+    doc.Parse(read_all(path).c_str());
+    fs::remove(path);
+    ASSERT_FALSE(doc.HasParseError());
+    const auto& lost = doc["otherData"]["lost_tails"];
+    ASSERT_EQ(lost.Size(), 1U);
+    EXPECT_EQ(lost[0].GetInt(), 2);
+    bool terminated = false, worker3_ran = false;
+    for (const auto& e : doc["traceEvents"].GetArray()) {
+        const std::string name = e["name"].GetString();
+        terminated = terminated || name.rfind("worker 2 terminated", 0) == 0;
+        worker3_ran =
+            worker3_ran || (std::string(e["ph"].GetString()) == "X" && e["pid"].GetInt() == 3);
+    }
+    EXPECT_TRUE(terminated) << "no step for worker 2's death";
+    EXPECT_TRUE(worker3_ran) << "worker 3's events were lost too";
+}
+
+TEST(trace, past_the_event_limit_events_are_counted_and_the_file_stays_valid) {
+    const auto path = trace_path("limit");
+    auto r = run_command(
+        {DCRUN_PATH, "-p", "2", "--trace", path.string(), TEST_APP_PATH, "walltime", "200", "0"},
+        {{"DC_TRACE_MAX_EVENTS", "50"}});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    rapidjson::Document doc;
+    doc.Parse(read_all(path).c_str());
+    fs::remove(path);
+    ASSERT_FALSE(doc.HasParseError());
+    EXPECT_GT(doc["otherData"]["dropped_events"].GetUint64(), 300U); // 200 runs + 200 waits
+    std::size_t kept = 0;
+    for (const auto& e : doc["traceEvents"].GetArray())
+        kept += std::string(e["ph"].GetString()) == "M" || std::string(e["ph"].GetString()) == "e"
+                    ? 0
+                    : 1;
+    EXPECT_EQ(kept, 50U);
+}
+
 TEST(trace, dc_trace_names_the_file_without_dcrun) {
     const auto path = trace_path("alone");
     auto r = run_command({TEST_APP_PATH, "report"}, {{"DC_TRACE", path.string()}});

@@ -326,8 +326,10 @@ void master::on_hello(const std::shared_ptr<connection>& c, bytes&& body) {
     rt.add_process({hello.id, hello.host, hello.addresses}, c);
     c->send(frame);
     if (hello.job_end > 0) watch_walltime(hello.id, hello.job_end);
-    if (trace::enabled())
+    if (trace::enabled()) {
+        trace::expect_process(hello.id, hello.host);
         trace::step("worker " + std::to_string(hello.id) + " connected", hello.id);
+    }
 }
 
 } // namespace dc::detail

@@ -161,6 +161,13 @@ void write_event(std::ostream& out, int pid, const track& t, const event& e, std
 
 } // namespace
 
+void expect_process(int pid, const std::string& host) {
+    auto& all = the_collection();
+    std::lock_guard lock(all.mutex);
+    auto& t = all.tracks[pid];
+    if (t.host.empty()) t.host = host;
+}
+
 void add_chunk(chunk&& c) {
     auto& all = the_collection();
     std::lock_guard lock(all.mutex);

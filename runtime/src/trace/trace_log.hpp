@@ -89,6 +89,9 @@ void step(const std::string& text, int process = 0);
 /// A worker's: what was recorded since the last call (all of it the first time).
 chunk take_chunk(int pid, const std::string& host, std::int64_t clock_offset_ns, bool last);
 
+/// The master's: a worker joined (its track is named even if it sends nothing; one that never
+/// sends its last chunk is listed as having lost its tail).
+void expect_process(int pid, const std::string& host);
 /// The master's: every chunk received, and its own events (trace/trace_file.cpp writes them).
 void add_chunk(chunk&& c);
 /// Whether the last chunk of each of `pids` has come (they exited cleanly).

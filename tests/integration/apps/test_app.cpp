@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -150,7 +151,27 @@ int adapt_mode(int argc, char** argv) {
     return 0;
 }
 
+/// The first worker answers a call, then dies by SIGKILL in the next; the others go on.
+int killed_mode() {
+    const int w = dc::workers().front();
+    std::cout << "first answers " << dc::remotecall_fetch([] { return 1; }, w) << std::endl;
+    try {
+        dc::remotecall_fetch(
+            [] {
+                ::kill(::getpid(), SIGKILL);
+                return 0;
+            },
+            w);
+    } catch (const dc::process_exited&) {
+        std::cout << "worker " << w << " died" << std::endl;
+    }
+    std::cout << "others answer " << dc::remotecall_fetch([] { return 7; }, dc::workers().front())
+              << std::endl;
+    return 0;
+}
+
 int run(const std::string& mode, int argc, char** argv) {
+    if (mode == "killed") return killed_mode();
     if (mode == "walltime") return walltime_mode(argc, argv);
     if (mode == "adapt") return adapt_mode(argc, argv);
     if (mode == "where") { // where each worker runs, then a call from each worker to the next
