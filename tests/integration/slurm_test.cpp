@@ -168,6 +168,26 @@ TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {
     fs::remove(out.string() + ".err");
 }
 
+// The timeline of a run on the test Slurm names its launch steps (the sbatch line, the job id)
+// and has a track for each worker with the calls it ran.
+TEST(slurm, a_traced_array_run_shows_its_launch_steps_and_each_workers_calls) {
+    const auto path = fs::temp_directory_path() / ("slurm_trace_" + std::to_string(::getpid()));
+    auto r = dcrun({"--manager", "slurm", "--slurm-mode", "array", "-n", "2", "--trace",
+                    path.string(), TEST_APP_PATH, "where"});
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    fs::remove(path);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(text, "\"name\":\"slurm manager: submitted job array ")) << text;
+    EXPECT_TRUE(contains(text, "--array=0-1")) << "the sbatch line";
+    for (const char* worker : {"worker 2", "worker 3"}) {
+        EXPECT_TRUE(contains(text, std::string("\"name\":\"") + worker + " connected\""));
+        EXPECT_TRUE(contains(text, std::string("{\"name\":\"") + worker + " on ")) << worker;
+    }
+    EXPECT_TRUE(contains(text, "\"pid\":2,\"tid\":")) << "no event from worker 2";
+    EXPECT_TRUE(contains(text, "\"lost_tails\":[]")) << text.substr(0, 400);
+}
+
 // A pmap that outlasts its workers' one-minute jobs: each drains 30 s before its job ends (it
 // takes no new item, finishes its own and leaves) and a new array job replaces it; no item
 // fails (the pmap has no retries) and the jobs, replacements included, leave the queue.
