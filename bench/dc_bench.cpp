@@ -115,6 +115,21 @@ void pmap_throughput() {
     report("pmap_batch_size_1", small.size() / seconds_since(t0), "items/s");
 }
 
+/// A pmap of 1e5 tiny items (automatic batches), 21 times: the median rate. Steadier than one
+/// run of a few ms, for comparing runs with and without --trace.
+void pmap_small() {
+    auto items = range(100'000);
+    dc::pmap(noop, items); // warm-up
+    std::vector<double> rates;
+    for (int i = 0; i < 21; ++i) {
+        auto t0 = clock_type::now();
+        dc::pmap(noop, items);
+        rates.push_back(static_cast<double>(items.size()) / seconds_since(t0));
+    }
+    std::nth_element(rates.begin(), rates.begin() + 10, rates.end());
+    report("pmap_1e5_median", rates[10], "items/s");
+}
+
 int flip(std::int64_t) {
     thread_local std::mt19937_64 gen(std::random_device{}());
     return static_cast<int>(gen() & 1);
@@ -237,6 +252,7 @@ int main(int argc, char** argv) {
     if (what == "throughput" || what == "all") throughput(worker);
     if (what == "bandwidth" || what == "all") bandwidth(worker);
     if (what == "pmap" || what == "patterns") pmap_throughput();
+    if (what == "pmap_small") pmap_small();
     if (what == "heads" || what == "patterns") count_heads();
     if (what == "reduce" || what == "patterns") reduce_overhead();
     if (what == "tiny" || what == "patterns") reduce_tiny_body();

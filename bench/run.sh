@@ -42,19 +42,15 @@ printf "| 64 MiB fetch (steady state) | %.0f MiB/s | %.0f MiB/s Unix stream (TCP
 printf "| dcrun -p 2 to first result (whole run) | %s ms | %s ms fork+exec+connect of 2 | | < 30 ms |\n" "$startup" "$spawn2"
 printf "| idle worker RSS | %.1f MiB | %.1f MiB plain process | | < 8 MiB |\n" "$rss" "$plain_rss"
 
-# ---- the cost of --trace: the same measures with and without a timeline (same run; medians
-# of 5 for the pmaps, which last a few ms)
+# ---- the cost of --trace: the same measures with and without a timeline (same run; the pmap
+# of 1e5 items is the median of 21, as one lasts a few ms)
 trace_file=$(mktemp /tmp/dc_bench_trace.XXXXXX.json)
-med_of() { # name, args...: the median of 5 runs' value `name`
-  local name=$1; shift
-  for _ in 1 2 3 4 5; do "$@" | value "$name"; done | median
-}
 rtt_off=$("$DCRUN" -p 1 "$DCB" rtt | value remotecall_fetch_rtt)
 rtt_on=$("$DCRUN" -p 1 --trace "$trace_file" "$DCB" rtt | value remotecall_fetch_rtt)
 pm_off=$("$DCRUN" -p 2 "$DCB" pmap)
 pm_on=$("$DCRUN" -p 2 --trace "$trace_file" "$DCB" pmap)
-auto_off=$(med_of pmap_auto_batch "$DCRUN" -p 2 "$DCB" pmap)
-auto_on=$(med_of pmap_auto_batch "$DCRUN" -p 2 --trace "$trace_file" "$DCB" pmap)
+small_off=$("$DCRUN" -p 2 "$DCB" pmap_small | value pmap_1e5_median)
+small_on=$("$DCRUN" -p 2 --trace "$trace_file" "$DCB" pmap_small | value pmap_1e5_median)
 one_off=$(echo "$pm_off" | value pmap_batch_size_1)
 one_on=$(echo "$pm_on" | value pmap_batch_size_1)
 rm -f "$trace_file"
@@ -62,7 +58,7 @@ echo
 echo "| with --trace (1 or 2 workers) | off | on | cost | target |"
 echo "|---|---|---|---|---|"
 printf "| remotecall_fetch round trip | %.2f µs | %.2f µs | %+.2f µs a call | ≤ 1 µs |\n" "$rtt_off" "$rtt_on" "$(awk -v a="$rtt_on" -v b="$rtt_off" 'BEGIN { print a - b }')"
-printf "| pmap of a no-op, automatic batches (median of 5) | %.3g items/s | %.3g items/s | %+.1f %% | ≤ 5 %% |\n" "$auto_off" "$auto_on" "$(awk -v a="$auto_on" -v b="$auto_off" 'BEGIN { print 100 * (b - a) / b }')"
+printf "| pmap of 1e5 no-op items, automatic batches (median of 21) | %.3g items/s | %.3g items/s | %+.1f %% | ≤ 5 %% |\n" "$small_off" "$small_on" "$(awk -v a="$small_on" -v b="$small_off" 'BEGIN { print 100 * (b - a) / b }')"
 printf "| pmap of a no-op, batch size 1 | %.3g items/s | %.3g items/s | %+.1f %% | |\n" "$one_off" "$one_on" "$(awk -v a="$one_on" -v b="$one_off" 'BEGIN { print 100 * (b - a) / b }')"
 
 # ---- parallel patterns and channels, next to Python's multiprocessing and Dask (same run)
