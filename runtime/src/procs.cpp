@@ -16,13 +16,15 @@ std::vector<int> addprocs(int n, const options& o) {
 }
 
 std::vector<int> addprocs(managers::cluster_manager& manager, const options& o) {
-    manager.set_step_log([](const std::string& step) { DC_LOG(debug, step); });
+    auto& m = detail::master::instance();
+    if (!o.trace.empty()) m.start_trace(o.trace); // the manager's first steps are on it
+    manager.set_step_log(detail::master::note_step);
     const int n = manager.planned_workers();
     if (n < 0) {
         throw std::invalid_argument("addprocs: the " + manager.name() +
                                     " manager needs a number of workers");
     }
-    return detail::master::instance().addprocs(manager, n, o);
+    return m.addprocs(manager, n, o);
 }
 
 std::vector<int> addprocs(managers::cluster_manager& manager, int n, const options& o) {

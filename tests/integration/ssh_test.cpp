@@ -81,6 +81,28 @@ TEST(ssh, a_machine_file_starts_workers_over_ssh_and_their_output_comes_back) {
     fs::remove(file);
 }
 
+// The timeline of an ssh run names its launch steps (the connection to the host, its
+// authentication, each worker's start) and has each worker's track.
+TEST(ssh, a_traced_run_shows_the_ssh_connection_and_each_worker) {
+    const auto trace = fs::temp_directory_path() / ("ssh_trace_" + std::to_string(::getpid()));
+    auto file = temp_file("machines", "2*" + host_a() + "\n");
+    auto r =
+        dcrun({"--machine-file", file.string(), "--trace", trace.string(), TEST_APP_PATH, "where"});
+    fs::remove(file);
+    std::ifstream in(trace);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    fs::remove(trace);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(text, "\"name\":\"ssh manager: connecting to ")) << text;
+    EXPECT_TRUE(contains(text, "127.0.0.1")) << text;
+    EXPECT_TRUE(contains(text, " authenticated, ")) << text;
+    for (const char* worker : {"worker 2", "worker 3"}) {
+        EXPECT_TRUE(contains(text, std::string("\"name\":\"") + worker + " connected\""));
+        EXPECT_TRUE(contains(text, std::string("{\"name\":\"") + worker + " on ")) << worker;
+    }
+    EXPECT_TRUE(contains(text, "\"lost_tails\":[]")) << text.substr(0, 400);
+}
+
 TEST(ssh, three_hosts_from_a_cluster_file_with_per_host_dir_and_calls_between_workers) {
     auto config = ssh_cluster_file("cluster", "    - host: 127.0.0.1\n"
                                               "      user: root\n"

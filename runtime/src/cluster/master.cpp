@@ -103,6 +103,7 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
         throw std::invalid_argument("addprocs: drain_before and idle_timeout must be >= 0 seconds");
     }
     if (!o.trace.empty()) start_trace(o.trace);
+    manager.set_step_log(note_step);
     auto ids = reserve_ids(manager, n, o.topology);
     remember_source(manager, o);
     if (n == 0) return ids;
@@ -130,6 +131,11 @@ std::vector<int> master::addprocs(managers::cluster_manager& manager, int n, con
     return up;
 }
 
+void master::note_step(const std::string& step) {
+    DC_LOG(debug, step);
+    if (trace::enabled()) trace::step(step);
+}
+
 void master::launch(managers::cluster_manager& manager, const std::vector<int>& ids,
                     const options& o) {
     DC_LOG(debug,
@@ -139,10 +145,7 @@ void master::launch(managers::cluster_manager& manager, const std::vector<int>& 
                     ".." + std::to_string(ids.back()));
     }
     try {
-        manager.set_step_log([](const std::string& step) {
-            DC_LOG(debug, step);
-            if (trace::enabled()) trace::step(step);
-        });
+        manager.set_step_log(note_step);
         auto launched = manager.launch(
             {ids.front(), static_cast<int>(ids.size()), make_command(o), print_worker_line});
         std::lock_guard lock(mutex_);

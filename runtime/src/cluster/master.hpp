@@ -50,6 +50,8 @@ public:
     /// Records a timeline of the run, written to `path` when the workers are removed at the end
     /// (remove_all). Workers are asked to record when they join.
     void start_trace(const std::string& path);
+    /// A manager's launch step: logged at debug level, and on the timeline when there is one.
+    static void note_step(const std::string& step);
     /// Keeps the manager dcrun named alive for the run: replacements and dc::adapt use it.
     void keep_manager(std::unique_ptr<managers::cluster_manager> manager);
 
