@@ -34,6 +34,10 @@ const char* const page_script = R"JS(
     var key = s[0] + ':' + s[1];
     if (!(key in rowOf)) { rowOf[key] = -1; rows.push({ pid: s[0], tid: s[1], key: key }); }
   });
+  data.waits.forEach(function (w) {
+    var key = w[0] + ':w';
+    if (!(key in rowOf)) { rowOf[key] = -1; rows.push({ pid: w[0], tid: 1e9, key: key, waits: true }); }
+  });
   rows.sort(function (a, b) { return a.pid - b.pid || a.tid - b.tid; });
   rows.forEach(function (r, i) { rowOf[r.key] = i; });
   var rowH = 18, top = 24, left = 190;
@@ -54,7 +58,7 @@ const char* const page_script = R"JS(
       var y = top + i * rowH;
       if (i % 2) { ctx.fillStyle = '#f7f7f7'; ctx.fillRect(0, y, canvas.width, rowH); }
       ctx.fillStyle = '#333';
-      ctx.fillText((names[r.pid] || 'process ' + r.pid) + ' \u00b7 ' + r.tid, 4, y + 13);
+      ctx.fillText((names[r.pid] || 'process ' + r.pid) + ' \u00b7 ' + (r.waits ? 'waits' : r.tid), 4, y + 13);
     });
     for (var t = 0; t <= 10; t++) {
       var x = left + t * (canvas.width - left) / 10;
@@ -71,6 +75,16 @@ const char* const page_script = R"JS(
       ctx.fillRect(x, top + rowOf[s[0] + ':' + s[1]] * rowH + 2, w, rowH - 4);
       drawn++;
     });
+    var waited = 0;
+    ctx.fillStyle = 'rgba(60, 60, 60, 0.25)'; // overlapping waits look darker
+    data.waits.forEach(function (w) {
+      if (w[1] + w[2] < view.from || w[1] > view.to) return;
+      var x = left + (w[1] - view.from) * k, width = Math.max(1, w[2] * k);
+      if (x < left) { width -= left - x; x = left; }
+      ctx.fillRect(x, top + rowOf[w[0] + ':w'] * rowH + 4, width, rowH - 8);
+      waited++;
+    });
+    document.body.dataset.waits = String(waited);
     ctx.fillStyle = '#000';
     data.instants.forEach(function (i) {
       if (i[0] < view.from || i[0] > view.to) return;

@@ -43,9 +43,15 @@ public:
         auto& p = s_.processes[pid];
         if (ph == "M" && name == "process_name") p.name = text_of(args, "name");
         if (ph == "X") add_span(e, args, pid, ts, name);
+        if (ph == "b") started_[text_of(e, "id")] = ts;
         if (ph == "e") {
             p.bytes_in += count_of(args, "bytes_in");
             s_.end_us = std::max(s_.end_us, ts);
+            auto it = started_.find(text_of(e, "id"));
+            if (it != started_.end()) {
+                s_.waits.push_back({pid, it->second, ts - it->second});
+                started_.erase(it);
+            }
         }
         if (ph == "i") add_instant(ts, name, text_of(e, "cat"));
     }
@@ -95,8 +101,28 @@ private:
 
     run_summary& s_;
     std::unordered_map<std::string, int> index_;
+    std::unordered_map<std::string, double> started_; ///< wait id -> when it began
     double queued_at_ = -1;
 };
+
+/// Each process's waiting time: the union of its waits (overlapping ones count once).
+void add_waiting_times(run_summary& s) {
+    auto waits = s.waits;
+    std::sort(waits.begin(), waits.end(), [](const auto& a, const auto& b) {
+        return a.pid != b.pid ? a.pid < b.pid : a.start_us < b.start_us;
+    });
+    int pid = 0;
+    double covered_to = 0;
+    for (const auto& w : waits) {
+        if (w.pid != pid) {
+            pid = w.pid;
+            covered_to = 0;
+        }
+        const double from = std::max(w.start_us, covered_to), to = w.start_us + w.duration_us;
+        if (to > from) s.processes[pid].waiting_us += to - from;
+        covered_to = std::max(covered_to, to);
+    }
+}
 
 } // namespace
 
@@ -119,6 +145,7 @@ run_summary read_timeline(const std::string& path) {
     timeline_reader reader(s);
     for (const auto& e : doc["traceEvents"].GetArray())
         reader.add(e);
+    add_waiting_times(s);
     if (doc.HasMember("otherData") && doc["otherData"].IsObject()) {
         const auto& other = doc["otherData"];
         s.dropped = count_of(other, "dropped_events");

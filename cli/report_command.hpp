@@ -27,9 +27,15 @@ struct run_summary {
         std::uint64_t bytes_in = 0, bytes_out = 0;
         bool failed = false;
     };
+    struct wait {
+        int pid = 0;
+        double start_us = 0;
+        double duration_us = 0;
+    };
     struct process {
         std::string name;
-        double busy_us = 0; ///< time running calls
+        double busy_us = 0;    ///< time running calls
+        double waiting_us = 0; ///< time with at least one answer awaited (the union of waits)
         std::size_t calls = 0;
         std::uint64_t bytes_in = 0, bytes_out = 0;
         double connected_us = -1; ///< when it connected (workers), -1 if not seen
@@ -41,6 +47,7 @@ struct run_summary {
     };
     std::vector<std::string> names;
     std::vector<span> spans;
+    std::vector<wait> waits; ///< a process waiting for an answer (a call's, a channel's, ...)
     std::map<int, process> processes;
     std::vector<instant> instants;
     double end_us = 0;       ///< the last event's end

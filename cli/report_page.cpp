@@ -88,6 +88,11 @@ std::string data_json(const run_summary& s) {
         out << (i ? "," : "") << "[" << sp.pid << "," << sp.tid << "," << sp.start_us << ","
             << sp.duration_us << "," << sp.name << "," << (sp.failed ? 1 : 0) << "]";
     }
+    out << "],\"waits\":[";
+    for (std::size_t i = 0; i < s.waits.size(); ++i) {
+        const auto& w = s.waits[i];
+        out << (i ? "," : "") << "[" << w.pid << "," << w.start_us << "," << w.duration_us << "]";
+    }
     out << "],\"instants\":[";
     for (std::size_t i = 0; i < s.instants.size(); ++i) {
         out << (i ? "," : "") << "[" << s.instants[i].at_us << "," << json(s.instants[i].text)
@@ -118,14 +123,16 @@ void summary_table(std::ostream& out, const run_summary& s) {
 
 void utilization_table(std::ostream& out, const run_summary& s) {
     out << "<table id=\"utilization\"><tr><th>process</th><th>calls</th><th>busy</th>"
-           "<th>utilization</th><th>bytes in</th><th>bytes out</th><th>connected at</th></tr>\n";
+           "<th>utilization</th><th>waiting for answers</th><th>bytes in</th><th>bytes out</th>"
+           "<th>connected at</th></tr>\n";
     for (const auto& [pid, p] : s.processes) {
         const double from = pid == 1 ? 0 : std::max(0.0, p.connected_us);
         const double window = std::max(1.0, s.end_us - from);
         out << "<tr><td>" << html(p.name.empty() ? "process " + std::to_string(pid) : p.name)
             << "</td><td>" << p.calls << "</td><td>" << seconds(p.busy_us) << "</td><td>"
             << fixed(std::min(100.0, 100.0 * p.busy_us / window), 1) << " %</td><td>"
-            << mib(p.bytes_in) << "</td><td>" << mib(p.bytes_out) << "</td><td>"
+            << seconds(p.waiting_us) << "</td><td>" << mib(p.bytes_in) << "</td><td>"
+            << mib(p.bytes_out) << "</td><td>"
             << (p.connected_us < 0 ? std::string("") : seconds(p.connected_us)) << "</td></tr>\n";
     }
     out << "</table>\n";
@@ -193,7 +200,8 @@ std::string report_page(const run_summary& s, const std::string& title) {
     summary_table(out, s);
     out << "<h2>Timeline</h2>\n<p class=\"hint\">Wheel: zoom around the pointer; drag: move; "
            "double click: whole run. A row per thread of each process; calls coloured by "
-           "function; ticks: launch steps.</p>\n<div id=\"legend\"></div>\n"
+           "function; grey \"waits\" rows: a process waiting for answers (darker: several "
+           "at once); ticks: launch steps.</p>\n<div id=\"legend\"></div>\n"
            "<canvas id=\"timeline\" width=\"1200\" height=\"300\"></canvas>\n"
            "<div id=\"tip\"></div>\n<h2>Utilization per process</h2>\n";
     utilization_table(out, s);

@@ -54,6 +54,7 @@ TEST(report, the_page_of_a_pmap_run_draws_its_timeline_in_chromium_without_error
     ASSERT_EQ(dom.code, 0) << dom.err;
     EXPECT_NE(dom.out.find("data-errors=\"0\""), std::string::npos) << "the page's script failed";
     EXPECT_NE(dom.out.find("data-drawn=\"10\""), std::string::npos) << "timeline not drawn";
+    EXPECT_NE(dom.out.find("data-waits=\"10\""), std::string::npos) << "the master's waits";
     EXPECT_NE(dom.out.find("<canvas id=\"timeline\""), std::string::npos);
     for (const char* table : {"summary", "utilization", "slowest", "failures"})
         EXPECT_NE(dom.out.find(std::string("<table id=\"") + table + "\""), std::string::npos)
