@@ -5,6 +5,8 @@
 
 #include "report_assets.hpp"
 
+#include <dc/json_text.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -36,27 +38,6 @@ std::string html(const std::string& text) {
     return out;
 }
 
-/// A JSON string, safe inside a <script> element.
-std::string json(const std::string& text) {
-    std::string out = "\"";
-    for (const char ch : text) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (ch == '<') {
-            out += "\\u003c";
-        } else if (u < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-            out += escaped;
-        } else {
-            out += ch;
-        }
-    }
-    return out + "\"";
-}
-
 std::string fixed(double value, int digits) {
     char text[48];
     std::snprintf(text, sizeof text, "%.*f", digits, value);
@@ -75,11 +56,11 @@ std::string data_json(const run_summary& s) {
     std::ostringstream out;
     out << "{\"end\":" << s.end_us << ",\"names\":[";
     for (std::size_t i = 0; i < s.names.size(); ++i)
-        out << (i ? "," : "") << json(s.names[i]);
+        out << (i ? "," : "") << json_text(s.names[i]);
     out << "],\"processes\":[";
     bool first = true;
     for (const auto& [pid, p] : s.processes) {
-        out << (first ? "" : ",") << "[" << pid << "," << json(p.name) << "]";
+        out << (first ? "" : ",") << "[" << pid << "," << json_text(p.name) << "]";
         first = false;
     }
     out << "],\"spans\":[";
@@ -95,8 +76,8 @@ std::string data_json(const run_summary& s) {
     }
     out << "],\"instants\":[";
     for (std::size_t i = 0; i < s.instants.size(); ++i) {
-        out << (i ? "," : "") << "[" << s.instants[i].at_us << "," << json(s.instants[i].text)
-            << "," << json(s.instants[i].category) << "]";
+        out << (i ? "," : "") << "[" << s.instants[i].at_us << "," << json_text(s.instants[i].text)
+            << "," << json_text(s.instants[i].category) << "]";
     }
     out << "]}";
     return out.str();

@@ -7,6 +7,8 @@
 
 #include "trace/trace_log.hpp"
 
+#include <dc/json_text.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -68,25 +70,6 @@ void merge(collection& all, chunk&& c) {
     }
 }
 
-/// `text` as a JSON string.
-std::string quoted(const std::string& text) {
-    std::string out = "\"";
-    for (const char ch : text) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (u < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-            out += escaped;
-        } else {
-            out += ch;
-        }
-    }
-    return out + "\"";
-}
-
 /// Microseconds (the format's unit) of a time in ns, with ns precision.
 std::string micros(std::int64_t ns) {
     char text[40];
@@ -136,25 +119,25 @@ void write_event(std::ostream& out, int pid, const track& t, const event& e, std
                              ",\"tid\":" + std::to_string(e.thread) + ",\"ts\":" + micros(at);
     switch (e.kind) {
     case what::call_run:
-        out << head << R"(,"ph":"X","cat":"call","name":)" << quoted(name)
+        out << head << R"(,"ph":"X","cat":"call","name":)" << json_text(name)
             << ",\"dur\":" << micros(e.duration_ns) << R"(,"args":{"req":")" << e.id
             << R"(","caller":)" << e.peer << ",\"bytes_in\":" << e.bytes_in
             << ",\"bytes_out\":" << e.bytes_out << ",\"failed\":" << (e.failed ? "true" : "false")
             << "}}";
         return;
     case what::call_wait:
-        out << head << R"(,"ph":"b","cat":"wait","id":")" << e.id << R"(","name":)" << quoted(name)
-            << R"(,"args":{"req":")" << e.id << R"(","worker":)" << e.peer
+        out << head << R"(,"ph":"b","cat":"wait","id":")" << e.id << R"(","name":)"
+            << json_text(name) << R"(,"args":{"req":")" << e.id << R"(","worker":)" << e.peer
             << ",\"bytes_out\":" << e.bytes_out << "}},\n";
         out << "{\"pid\":" << pid << ",\"tid\":" << e.thread
             << ",\"ts\":" << micros(at + e.duration_ns) << R"(,"ph":"e","cat":"wait","id":")"
-            << e.id << R"(","name":)" << quoted(name) << R"(,"args":{"bytes_in":)" << e.bytes_in
+            << e.id << R"(","name":)" << json_text(name) << R"(,"args":{"bytes_in":)" << e.bytes_in
             << ",\"failed\":" << (e.failed ? "true" : "false") << transfer_rate(e) << "}}";
         return;
     case what::step:
     case what::batch_retry:
         out << head << R"(,"ph":"i","s":"p","cat":")" << (e.kind == what::step ? "step" : "retry")
-            << R"(","name":)" << quoted(name) << R"(,"args":{"process":)" << e.peer << "}}";
+            << R"(","name":)" << json_text(name) << R"(,"args":{"process":)" << e.peer << "}}";
         return;
     }
 }
@@ -218,7 +201,7 @@ bool write_file(const std::string& path, std::string& why) {
     first = true;
     for (const auto& [pid, t] : all.tracks) {
         out << (first ? "" : ",\n") << R"({"ph":"M","pid":)" << pid
-            << R"(,"name":"process_name","args":{"name":)" << quoted(process_name(pid, t))
+            << R"(,"name":"process_name","args":{"name":)" << json_text(process_name(pid, t))
             << "}},\n{\"ph\":\"M\",\"pid\":" << pid
             << R"(,"name":"process_sort_index","args":{"sort_index":)" << pid << "}}";
         first = false;
