@@ -149,6 +149,14 @@ run_summary read_timeline(const std::string& path) {
     if (doc.HasMember("otherData") && doc["otherData"].IsObject()) {
         const auto& other = doc["otherData"];
         s.dropped = count_of(other, "dropped_events");
+        if (other.HasMember("dropped_calls") && other["dropped_calls"].IsArray()) {
+            for (const auto& d : other["dropped_calls"].GetArray()) {
+                if (d.IsObject()) {
+                    s.dropped_calls.push_back(
+                        {text_of(d, "name"), count_of(d, "count"), number_of(d, "total_us")});
+                }
+            }
+        }
         if (other.HasMember("lost_tails") && other["lost_tails"].IsArray()) {
             for (const auto& pid : other["lost_tails"].GetArray()) {
                 if (pid.IsInt()) s.lost_tails.push_back(pid.GetInt());

@@ -53,6 +53,12 @@ struct run_summary {
     double end_us = 0;       ///< the last event's end
     double queued_us = 0;    ///< time batch jobs waited in the queue (queued -> running)
     std::size_t dropped = 0; ///< events the trace counted but did not keep
+    struct dropped_call {
+        std::string name;
+        std::uint64_t count = 0;
+        double total_us = 0;
+    };
+    std::vector<dropped_call> dropped_calls; ///< calls past the limit, summed by function
     std::vector<int> lost_tails;
 };
 

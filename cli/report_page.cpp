@@ -138,6 +138,17 @@ void slowest_table(std::ostream& out, const run_summary& s) {
     out << "</table>\n";
 }
 
+void dropped_table(std::ostream& out, const run_summary& s) {
+    if (s.dropped_calls.empty()) return;
+    out << "<h2>Calls past the event limit (summed)</h2>\n<table id=\"dropped\"><tr>"
+           "<th>function</th><th>calls</th><th>total time</th></tr>\n";
+    for (const auto& d : s.dropped_calls) {
+        out << "<tr><td>" << html(d.name) << "</td><td>" << d.count << "</td><td>"
+            << seconds(d.total_us) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+}
+
 void failures_table(std::ostream& out, const run_summary& s) {
     out << "<table id=\"failures\"><tr><th>when</th><th>what</th></tr>\n";
     std::size_t rows = 0;
@@ -188,6 +199,7 @@ std::string report_page(const run_summary& s, const std::string& title) {
     utilization_table(out, s);
     out << "<h2>Slowest calls</h2>\n";
     slowest_table(out, s);
+    dropped_table(out, s);
     out << "<h2>Failures and retries</h2>\n";
     failures_table(out, s);
     out << "<h2>Launch steps</h2>\n";

@@ -135,6 +135,9 @@ TEST(trace, past_the_event_limit_events_are_counted_and_the_file_stays_valid) {
     fs::remove(path);
     ASSERT_FALSE(doc.HasParseError());
     EXPECT_GT(doc["otherData"]["dropped_events"].GetUint64(), 300U); // 200 runs + 200 waits
+    const auto& summed = doc["otherData"]["dropped_calls"];
+    ASSERT_EQ(summed.Size(), 1U) << "the calls past the limit, summed by function";
+    EXPECT_GE(summed[0]["count"].GetUint64(), 150U); // of 200: at most 50 were kept
     std::size_t kept = 0;
     for (const auto& e : doc["traceEvents"].GetArray())
         kept += std::string(e["ph"].GetString()) == "M" || std::string(e["ph"].GetString()) == "e"

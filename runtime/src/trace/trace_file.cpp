@@ -33,6 +33,11 @@ struct collection {
     std::map<int, track> tracks;
     std::size_t stored = 0;
     std::size_t dropped = 0;
+    struct totals {
+        std::uint64_t count = 0;
+        std::int64_t duration_ns = 0;
+    };
+    std::map<std::string, totals> dropped_calls; ///< calls past the limit, by function
 };
 
 collection& the_collection() {
@@ -61,8 +66,13 @@ void merge(collection& all, chunk&& c) {
         t.names[c.first_name + i] = std::move(c.new_names[i]);
     static const std::size_t limit = event_limit();
     for (auto& e : c.events) {
-        if (all.stored >= limit) {
+        if (all.stored >= limit) { // counted; calls also summed by function
             ++all.dropped;
+            if (e.kind == what::call_run && e.name < t.names.size()) {
+                auto& sum = all.dropped_calls[t.names[e.name]];
+                ++sum.count;
+                sum.duration_ns += e.duration_ns;
+            }
             continue;
         }
         t.events.push_back(e);
@@ -194,6 +204,13 @@ bool write_file(const std::string& path, std::string& why) {
     for (const auto& [pid, t] : all.tracks) {
         if (pid == 1 || t.ended) continue;
         out << (first ? "" : ",") << pid;
+        first = false;
+    }
+    out << R"(],"dropped_calls":[)";
+    first = true;
+    for (const auto& [name, sum] : all.dropped_calls) {
+        out << (first ? "" : ",") << R"({"name":)" << json_text(name) << R"(,"count":)" << sum.count
+            << R"(,"total_us":)" << micros(sum.duration_ns) << "}";
         first = false;
     }
     out << "]},\n\"traceEvents\":[\n";
