@@ -253,6 +253,12 @@ int main(int argc, char** argv) {
     if (what == "bandwidth" || what == "all") bandwidth(worker);
     if (what == "pmap" || what == "patterns") pmap_throughput();
     if (what == "pmap_small") pmap_small();
+    if (what == "million") { // a million calls: what --trace keeps of them (bench/run.sh)
+        auto t0 = clock_type::now();
+        for (int i = 0; i < 1'000'000; ++i)
+            dc::remotecall_fetch(add, worker, i, 1);
+        report("million_calls", seconds_since(t0), "s");
+    }
     if (what == "heads" || what == "patterns") count_heads();
     if (what == "reduce" || what == "patterns") reduce_overhead();
     if (what == "tiny" || what == "patterns") reduce_tiny_body();

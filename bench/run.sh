@@ -51,15 +51,21 @@ pm_off=$("$DCRUN" -p 2 "$DCB" pmap)
 pm_on=$("$DCRUN" -p 2 --trace "$trace_file" "$DCB" pmap)
 small_off=$("$DCRUN" -p 2 "$DCB" pmap_small | value pmap_1e5_median)
 small_on=$("$DCRUN" -p 2 --trace "$trace_file" "$DCB" pmap_small | value pmap_1e5_median)
+million_start=$(date +%s%N)
+million_calls=$("$DCRUN" -p 1 --trace "$trace_file" "$DCB" million | value million_calls)
+million_end=$(date +%s%N)
+million_mb=$(awk -v b="$(stat -c %s "$trace_file")" 'BEGIN { printf "%.0f", b / 1048576 }')
 one_off=$(echo "$pm_off" | value pmap_batch_size_1)
 one_on=$(echo "$pm_on" | value pmap_batch_size_1)
-rm -f "$trace_file"
 echo
 echo "| with --trace (1 or 2 workers) | off | on | cost | target |"
 echo "|---|---|---|---|---|"
 printf "| remotecall_fetch round trip | %.2f µs | %.2f µs | %+.2f µs a call | ≤ 1 µs |\n" "$rtt_off" "$rtt_on" "$(awk -v a="$rtt_on" -v b="$rtt_off" 'BEGIN { print a - b }')"
 printf "| pmap of 1e5 no-op items, automatic batches (median of 21) | %.3g items/s | %.3g items/s | %+.1f %% | ≤ 5 %% |\n" "$small_off" "$small_on" "$(awk -v a="$small_on" -v b="$small_off" 'BEGIN { print 100 * (b - a) / b }')"
 printf "| pmap of a no-op, batch size 1 | %.3g items/s | %.3g items/s | %+.1f %% | |\n" "$one_off" "$one_on" "$(awk -v a="$one_on" -v b="$one_off" 'BEGIN { print 100 * (b - a) / b }')"
+printf "| a million calls, traced: calls / whole run with the file written; file size | | %.1f s / %.1f s; %s MB | | < 100 MB |\n" "$million_calls" "$(awk -v s="$million_start" -v e="$million_end" 'BEGIN { print (e - s) / 1e9 }')" "$million_mb"
+
+rm -f "$trace_file"
 
 # ---- parallel patterns and channels, next to Python's multiprocessing and Dask (same run)
 PY=/usr/bin/python3
