@@ -1,6 +1,8 @@
 // The report page's style and script (cli/report_page.cpp embeds them: the page fetches
-// nothing). The script draws the timeline from the JSON in #data; it marks the page with
-// data-drawn (spans drawn) and data-errors (script errors) for tests and curious users.
+// nothing). The script draws the timeline from the JSON in #data (spans under a pixel wide that
+// fall on a pixel already drawn are skipped, so a long run stays quick to redraw); it marks
+// the page with data-drawn (spans drawn), data-waits and data-errors (script errors) for tests
+// and curious users.
 
 #include "report_assets.hpp"
 
@@ -66,13 +68,17 @@ const char* const page_script = R"JS(
       ctx.fillRect(x, top - 4, 1, canvas.height);
       if (t < 10) ctx.fillText(label(view.from + t * (view.to - view.from) / 10), x + 2, 12);
     }
+    var lastPixel = {}; // per row: a span under a pixel wide is not drawn over another one
     data.spans.forEach(function (s) {
       var end = s[2] + s[3];
       if (end < view.from || s[2] > view.to) return;
       var x = left + (s[2] - view.from) * k, w = Math.max(1, s[3] * k);
       if (x < left) { w -= left - x; x = left; }
+      var row = rowOf[s[0] + ':' + s[1]], pixel = Math.floor(x);
+      if (s[3] * k < 1 && lastPixel[row] === pixel && !s[5]) return;
+      lastPixel[row] = pixel;
       ctx.fillStyle = s[5] ? '#d22' : colour(s[4]);
-      ctx.fillRect(x, top + rowOf[s[0] + ':' + s[1]] * rowH + 2, w, rowH - 4);
+      ctx.fillRect(x, top + row * rowH + 2, w, rowH - 4);
       drawn++;
     });
     var waited = 0;
@@ -81,7 +87,10 @@ const char* const page_script = R"JS(
       if (w[1] + w[2] < view.from || w[1] > view.to) return;
       var x = left + (w[1] - view.from) * k, width = Math.max(1, w[2] * k);
       if (x < left) { width -= left - x; x = left; }
-      ctx.fillRect(x, top + rowOf[w[0] + ':w'] * rowH + 4, width, rowH - 8);
+      var row = rowOf[w[0] + ':w'], pixel = Math.floor(x);
+      if (w[2] * k < 1 && lastPixel[row] === pixel) return;
+      lastPixel[row] = pixel;
+      ctx.fillRect(x, top + row * rowH + 4, width, rowH - 8);
       waited++;
     });
     document.body.dataset.waits = String(waited);

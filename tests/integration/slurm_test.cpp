@@ -137,6 +137,22 @@ TEST(slurm, array_workers_queued_behind_a_blocker_join_a_running_pmap) {
     EXPECT_TRUE(queue_drained("")) << queue();
 }
 
+// On a terminal, the progress line counts the worker jobs waiting in the queue, with the job
+// that holds them, while a blocker fills the cluster.
+TEST(slurm, the_progress_line_shows_queued_workers_and_their_job) {
+    const std::string blocker_id = start_blocker_job(8, 3, slurm_env);
+    ASSERT_FALSE(blocker_id.empty()) << "sbatch refused the blocker job";
+    const std::string command = "SLURM_CONF=" + slurm_env.at("SLURM_CONF") + " " + DCRUN_PATH +
+                                " --manager slurm --slurm-mode array -n 2 " + TEST_APP_PATH +
+                                " report";
+    auto r = run_command({"/usr/bin/script", "-qec", command, "/dev/null"});
+    run_command({"/usr/bin/scancel", blocker_id}, slurm_env);
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "workers 0/2 connected \u00b7 2 queued (job ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "nprocs 3")) << r.out;
+    EXPECT_TRUE(queue_drained("")) << queue();
+}
+
 // The start-up timeout counts from when the job runs: a job that waits in the queue longer
 // than the timeout still starts (the blocker is cancelled only after the timeout has passed).
 TEST(slurm, the_timeout_counts_from_when_the_job_starts_not_queue_time) {
