@@ -213,6 +213,12 @@ TEST(slurm, a_pmap_longer_than_the_walltime_completes_through_drain_and_replacem
                     TEST_APP_PATH, "walltime", "130", "1000"});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
     EXPECT_TRUE(contains(r.out, "pmap done: 130 items, 0 wrong")) << r.out;
+    for (const std::string first : {"worker 2 on ", "worker 3 on "}) { // each array element
+        bool drained = false;
+        for (const auto& line : lines_with(r.err, first))
+            drained = drained || line.find(" drains: its job ends in ") != std::string::npos;
+        EXPECT_TRUE(drained) << first << "did not drain:\n" << r.err;
+    }
     EXPECT_GE(lines_with(r.err, " drains: its job ends in ").size(), 2U) << r.err;
     EXPECT_GE(lines_with(r.err, ": starting 1 worker with the slurm manager").size(), 2U) << r.err;
     EXPECT_TRUE(lines_with(r.err, "calls still running on it fail").empty()) << r.err;

@@ -119,8 +119,12 @@ std::vector<std::unique_ptr<launched_worker>> slurm_manager::launch(const launch
 }
 
 // The job's end time, as Slurm has it (its time limit, or the partition's), in epoch seconds.
+// An array element is named ARRAY_TASK: the element whose own id is the array's would otherwise
+// list every element.
 const char* const slurm_job_end_lines =
-    "end=$(squeue -h -j \"$SLURM_JOB_ID\" -o %e 2>/dev/null)\n"
+    "job=$SLURM_JOB_ID; [ -n \"$SLURM_ARRAY_JOB_ID\" ] && "
+    "job=${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\n"
+    "end=$(squeue -h -j \"$job\" -o %e 2>/dev/null | head -n 1)\n"
     "[ -n \"$end\" ] && DC_JOB_END=$(date -d \"$end\" +%s 2>/dev/null) && export DC_JOB_END\n";
 
 std::vector<std::string> slurm_manager::sbatch_array_arguments(int count) const {
