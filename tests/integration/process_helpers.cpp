@@ -79,11 +79,14 @@ running_cluster start_cluster(const std::vector<std::string>& args,
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         std::ifstream in(out);
         c.workers.clear();
-        for (std::string word; in >> word;) {
+        // Whole lines "master PID" / "worker PID" only: relayed worker output ("From worker 4:
+        // ...", e.g. a login shell's complaint on an ssh host) is not a pid.
+        for (std::string line; std::getline(in, line);) {
+            std::istringstream words(line);
+            std::string word, rest;
             int pid = 0;
-            if ((word == "master" || word == "worker") && in >> pid) {
+            if (words >> word >> pid && !(words >> rest) && (word == "master" || word == "worker"))
                 (word == "master" ? c.master : c.workers.emplace_back()) = pid;
-            }
         }
     }
     return c;
